@@ -1,0 +1,5 @@
+export * from './claims.js'
+export * from './errors.js'
+export * from './jws.js'
+export * from './x5c.js'
+export * from './x509-dev.js'

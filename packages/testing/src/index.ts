@@ -1,0 +1,2 @@
+export * from './dev-pki.js'
+export * from './vectors.js'
