@@ -1,0 +1,5 @@
+import { jwtDecoder } from './jwt.js'
+import type { Decoder } from './types.js'
+
+/** Tried in order; the first that recognises the input wins. Format decoders go before `jwt`. */
+export const decoders: Decoder[] = [jwtDecoder]

@@ -1,0 +1,2 @@
+export { runCli } from './cli.js'
+export type { Command, Io } from './io.js'
