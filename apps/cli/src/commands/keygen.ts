@@ -7,10 +7,10 @@ export const keygen: Command = {
   name: 'keygen',
   summary: 'generate a private JWK (kid = RFC 7638 thumbprint)',
   async run(args, io) {
-    const { values } = parseOptions(args, {
-      alg: { type: 'string', default: 'ES256' },
-      out: { type: 'string' },
-      help: { type: 'boolean' },
+    const { values } = parseArgs({
+      args,
+      options: { alg: { type: 'string', default: 'ES256' }, out: { type: 'string' }, help: { type: 'boolean' } },
+      strict: true,
     })
     if (values.help) {
       io.out('bonafide keygen [--alg ES256|ES384|ES512|EdDSA] [--out FILE]')
