@@ -1,1 +1,11 @@
-export {}
+export * from './claim-path.js'
+export * from './decode.js'
+export * from './disclosure.js'
+export * from './errors.js'
+export * from './frame.js'
+export * from './issue.js'
+export * from './kb-jwt.js'
+export * from './present.js'
+export * from './process.js'
+export * from './serialization.js'
+export * from './verify.js'

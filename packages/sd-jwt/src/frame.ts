@@ -1,0 +1,65 @@
+import { type ClaimPath, type ClaimPathInput, formatClaimPath, parseClaimPath } from './claim-path.js'
+import { SdJwtError } from './errors.js'
+
+/** A trie of disclosable paths: which nodes of the claims become disclosures. */
+export interface FrameNode {
+  sd: boolean
+  /** Matched by this node's path (for "path not found" checks). */
+  hits: number
+  readonly children: Map<string | number, FrameNode>
+  any?: FrameNode
+  readonly paths: ClaimPath[]
+}
+
+function node(): FrameNode {
+  return { sd: false, hits: 0, children: new Map(), paths: [] }
+}
+
+/** Compile claim paths ("these claim paths are selectively disclosable") into a trie. */
+export function compileFrame(paths: readonly ClaimPathInput[]): FrameNode {
+  const root = node()
+  for (const input of paths) {
+    const path = parseClaimPath(input)
+    let n = root
+    for (const seg of path) {
+      if (seg === null) n = n.any ??= node()
+      else {
+        let c = n.children.get(seg)
+        if (!c) n.children.set(seg, (c = node()))
+        n = c
+      }
+    }
+    n.sd = true
+    n.paths.push(path)
+  }
+  return root
+}
+
+/** Children of a frame node that apply to a key or index (exact and wildcard). */
+export function frameChildren(n: FrameNode | undefined, key: string | number): FrameNode[] {
+  if (!n) return []
+  const out: FrameNode[] = []
+  const c = n.children.get(key)
+  if (c) out.push(c)
+  if (typeof key === 'number' && n.any) out.push(n.any)
+  return out
+}
+
+/** After issuing: every requested path must have matched something (deterministic error naming it). */
+export function assertFrameUsed(root: FrameNode): void {
+  const stack: FrameNode[] = [root]
+  while (stack.length) {
+    const n = stack.pop() as FrameNode
+    if (n.sd && n.hits === 0) {
+      throw new SdJwtError(
+        'sd_jwt.path_not_found',
+        `disclosable path ${formatClaimPath(n.paths[0] ?? [])} is not in the claims`,
+        {
+          details: { path: n.paths[0] },
+        },
+      )
+    }
+    stack.push(...n.children.values())
+    if (n.any) stack.push(n.any)
+  }
+}
