@@ -132,17 +132,28 @@ export async function signJwt(header: JsonObject, payload: JsonObject, signer: S
  * signatures over the same payload (each signer with its own protected header).
  */
 export async function issueSdJwtJson(
-  o: IssueSdJwtOptions & { form: 'flattened' | 'general'; additionalSigners?: { signer: Signer; header?: JsonObject }[]; unprotectedHeader?: JsonObject },
+  o: IssueSdJwtOptions & {
+    form: 'flattened' | 'general'
+    additionalSigners?: { signer: Signer; header?: JsonObject }[]
+    unprotectedHeader?: JsonObject
+  },
 ): Promise<string> {
   const { jwt, disclosures } = await issueSdJwtParts(o)
   const extra: Record<string, unknown>[] = []
   const payloadSeg = jwt.split('.')[1] as string
   for (const a of o.additionalSigners ?? []) {
-    if (o.form !== 'general') throw new SdJwtError('sd_jwt.options_invalid', 'only the general serialization carries several signatures')
+    if (o.form !== 'general')
+      throw new SdJwtError('sd_jwt.options_invalid', 'only the general serialization carries several signatures')
     const { alg: _ignored, ...rest } = a.header ?? {}
     const prot = encodeSegment({ alg: a.signer.alg, ...rest })
     const sig = await signWith(a.signer, utf8Encode(`${prot}.${payloadSeg}`))
     extra.push({ protected: prot, signature: b64uEncode(sig) })
   }
-  return JSON.stringify(toJsonSerialization({ jwt, disclosures: disclosures.map((d) => d.encoded), extraSignatures: extra }, o.form, o.unprotectedHeader))
+  return JSON.stringify(
+    toJsonSerialization(
+      { jwt, disclosures: disclosures.map((d) => d.encoded), extraSignatures: extra },
+      o.form,
+      o.unprotectedHeader,
+    ),
+  )
 }

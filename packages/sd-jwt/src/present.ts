@@ -64,7 +64,12 @@ export async function presentSdJwt(token: string | DecodedSdJwt, o: PresentSdJwt
   const form = decoded.parts.serialization === 'json-general' ? 'general' : 'flattened'
   return JSON.stringify(
     toJsonSerialization(
-      { jwt: decoded.parts.jwt, disclosures: selected, ...(kbJwt ? { kbJwt } : {}) },
+      {
+        jwt: decoded.parts.jwt,
+        disclosures: selected,
+        ...(kbJwt ? { kbJwt } : {}),
+        ...(decoded.parts.extraSignatures ? { extraSignatures: decoded.parts.extraSignatures } : {}),
+      },
       form,
       decoded.parts.unprotectedHeader,
     ),

@@ -122,7 +122,7 @@ export function splitSdJwt(token: string, limits = SD_JWT_LIMITS): SdJwtParts {
 
 /** Render parts in a JSON serialization (§8.2 flattened, §8.3 general). */
 export function toJsonSerialization(
-  parts: Pick<SdJwtParts, 'jwt' | 'disclosures' | 'kbJwt'>,
+  parts: Pick<SdJwtParts, 'jwt' | 'disclosures' | 'kbJwt' | 'extraSignatures'>,
   form: 'flattened' | 'general',
   extraHeader: Record<string, unknown> = {},
 ): Record<string, unknown> {

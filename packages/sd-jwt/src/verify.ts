@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto'
 import { type Clock, type JsonObject, systemClock, VcError } from '@bonafide/core'
-import { checkJwtTimes, type JwsHeader, verifyJwsSignature } from '@bonafide/jose'
+import { checkJwtTimes, type JwsHeader, type ParsedJws, verifyJwsSignature } from '@bonafide/jose'
 import { type JwsAlg, type PublicJwk, parsePublicJwk } from '@bonafide/keys'
 import { decodeParts } from './decode.js'
 import type { Disclosure } from './disclosure.js'
@@ -10,7 +10,12 @@ import type { DisclosurePath } from './process.js'
 import { joinCompact, SD_JWT_LIMITS, splitSdJwt } from './serialization.js'
 
 /** Resolve the issuer's key from the (not yet verified) header and payload. Policy lives here, never in the token. */
-export type IssuerKeyResolver = (header: JwsHeader, payload: JsonObject) => PublicJwk | KeyObject | Promise<PublicJwk | KeyObject>
+export type IssuerKey = PublicJwk | KeyObject
+/** Resolve the issuer's key (or candidate keys, tried in order) from the not-yet-verified header and payload. */
+export type IssuerKeyResolver = (
+  header: JwsHeader,
+  payload: JsonObject,
+) => IssuerKey | readonly IssuerKey[] | Promise<IssuerKey | readonly IssuerKey[]>
 
 export interface KbPolicy extends VerifyKbOptions {
   /** Whether Key Binding is required: the verifier's policy (§7.3 step 1), never what was sent. */
@@ -51,6 +56,19 @@ export function holderKeyFromCnf(claims: JsonObject): PublicJwk {
   }
 }
 
+function verifyWithAny(jwt: ParsedJws, keys: readonly IssuerKey[], algorithms?: readonly JwsAlg[]): void {
+  let last: unknown
+  for (const key of keys) {
+    try {
+      verifyJwsSignature(jwt, key, algorithms ? { algorithms } : {})
+      return
+    } catch (e) {
+      last = e
+    }
+  }
+  throw new SdJwtError('sd_jwt.issuer_signature_invalid', 'the issuer signature does not verify', { cause: last })
+}
+
 const TIME_CODES = { 'jose.expired': 'sd_jwt.expired', 'jose.not_yet_valid': 'sd_jwt.not_yet_valid' } as const
 
 /**
@@ -65,18 +83,16 @@ export async function verifySdJwt(token: string, o: VerifySdJwtOptions): Promise
   if (o.kb?.required && !parts.kbJwt) throw new SdJwtError('sd_jwt.kb_required', 'Key Binding is required')
   const decoded = decodeParts(parts, limits)
   const { jwt } = decoded
-  let key: PublicJwk | KeyObject
+  let keys: readonly IssuerKey[]
   try {
-    key = await o.issuerKey(jwt.header, jwt.payload)
+    const k = await o.issuerKey(jwt.header, jwt.payload)
+    keys = Array.isArray(k) ? k : [k as IssuerKey]
   } catch (cause) {
     if (cause instanceof VcError) throw cause
     throw new SdJwtError('sd_jwt.issuer_key_unresolved', 'the issuer key could not be resolved', { cause })
   }
-  try {
-    verifyJwsSignature(jwt, key, o.algorithms ? { algorithms: o.algorithms } : {})
-  } catch (cause) {
-    throw new SdJwtError('sd_jwt.issuer_signature_invalid', 'the issuer signature does not verify', { cause })
-  }
+  if (keys.length === 0) throw new SdJwtError('sd_jwt.issuer_key_unresolved', 'no issuer key for this credential')
+  verifyWithAny(jwt, keys, o.algorithms)
   const now = Math.floor((o.clock ?? systemClock).now() / 1000)
   try {
     checkJwtTimes(decoded.claims, { now, skew: o.skewSeconds ?? 60 })

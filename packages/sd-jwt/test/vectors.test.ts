@@ -37,14 +37,18 @@ function claimsAndFrame(node: Node, path: (string | number)[], paths: ClaimPath[
 /** `holder_disclosed_claims` (true / false / nested) to claim paths. */
 function selection(h: unknown, path: (string | number)[], out: ClaimPath[]): ClaimPath[] {
   if (h === true) out.push(path)
-  else if (Array.isArray(h)) h.forEach((x, i) => selection(x, [...path, i], out))
+  else if (Array.isArray(h)) for (const [i, x] of h.entries()) selection(x, [...path, i], out)
   else if (h && typeof h === 'object') for (const [k, v] of Object.entries(h)) selection(v, [...path, k], out)
   return out
 }
 
 const dir = vectorsPath('sd-jwt/testcases')
 const settings = dir ? (YAML.parse(readFileSync(join(dir, 'settings.yml'), 'utf8')) as Record<string, any>) : {}
-const cases = dir ? readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name) : []
+const cases = dir
+  ? readdirSync(dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+  : []
 
 describe.skipIf(!dir)('sd-jwt-python test cases (issue → present → verify)', () => {
   it('has all 17 cases', () => expect(cases).toHaveLength(17))

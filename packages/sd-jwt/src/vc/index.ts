@@ -1,0 +1,5 @@
+export * from './integrity.js'
+export * from './issue.js'
+export * from './issuer-keys.js'
+export * from './type-metadata.js'
+export * from './verify.js'
