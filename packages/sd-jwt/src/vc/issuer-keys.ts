@@ -17,7 +17,7 @@ export interface IssuerKeyPolicy {
   /** With x5c: an HTTPS `iss` must appear in the leaf's subjectAltName (URI, or DNS host). Default true. */
   requireIssInSan?: boolean
   /** JWT VC Issuer Metadata (`/.well-known/jwt-vc-issuer`), fetched through this fetcher. */
-  metadata?: { fetcher: Fetcher; cacheSeconds?: number }
+  metadata?: { fetcher: Fetcher; cacheSeconds?: number /** Tests only: accept http issuers. */; allowHttpIssuer?: boolean }
   /** Any other mechanism (DIDs, federation): return keys, or undefined when it does not apply. */
   resolve?: (iss: string | undefined, header: JwsHeader) => Promise<readonly (PublicJwk | KeyObject)[] | undefined>
 }
@@ -103,7 +103,8 @@ export function createIssuerKeyResolver(
       const keys = await policy.resolve(iss, header)
       if (keys) return keys
     }
-    if (iss?.startsWith('https://') && policy.metadata) return pickByKid(await fromMetadata(iss, policy.metadata), header.kid)
+    if (policy.metadata && (iss?.startsWith('https://') || (policy.metadata.allowHttpIssuer && iss?.startsWith('http://'))))
+      return pickByKid(await fromMetadata(iss, policy.metadata), header.kid)
     if (policy.keys) {
       const byIss = policy.keys as Readonly<Record<string, readonly PublicJwk[]>>
       const list = Array.isArray(policy.keys) ? policy.keys : iss && hasOwn(byIss, iss) ? (byIss[iss] ?? []) : []
