@@ -44,7 +44,7 @@ export function pathPrefixMatches(pattern: ClaimPath, concrete: ClaimPath): bool
     const p = pattern[i]
     if (p === null) {
       if (typeof concrete[i] !== 'number') return false
-    } else if (p !== concrete[i]) return false
+    } else if (p !== concrete[i] && !(typeof p === 'number' && String(p) === concrete[i])) return false
   }
   return true
 }

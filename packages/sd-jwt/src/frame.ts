@@ -41,6 +41,11 @@ export function frameChildren(n: FrameNode | undefined, key: string | number): F
   const out: FrameNode[] = []
   const c = n.children.get(key)
   if (c) out.push(c)
+  // A dotted path's numeric segment also names an object member ("age_equal_or_over.18").
+  if (typeof key === 'string' && /^(0|[1-9]\d{0,8})$/.test(key)) {
+    const numeric = n.children.get(Number(key))
+    if (numeric) out.push(numeric)
+  }
   if (typeof key === 'number' && n.any) out.push(n.any)
   return out
 }

@@ -20,8 +20,10 @@ function pathExists(claims: unknown, path: ClaimPath): boolean {
     for (const v of level) {
       if (seg === null) {
         if (Array.isArray(v)) next.push(...v)
-      } else if (typeof seg === 'number') {
-        if (Array.isArray(v) && seg < v.length) next.push(v[seg])
+      } else if (typeof seg === 'number' && Array.isArray(v)) {
+        if (seg < v.length) next.push(v[seg])
+      } else if (typeof seg === 'number' && typeof v === 'object' && v !== null && Object.hasOwn(v, String(seg))) {
+        next.push((v as Record<string, unknown>)[String(seg)])
       } else if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.hasOwn(v, seg)) {
         next.push((v as Record<string, unknown>)[seg])
       }

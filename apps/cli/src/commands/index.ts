@@ -1,6 +1,8 @@
 import type { Command } from '../io.js'
 import { decode } from './decode.js'
+import { demo } from './demo.js'
 import { keygen } from './keygen.js'
+import { sdJwt } from './sd-jwt.js'
 
 /** Every `bonafide` command. One line per command module. */
-export const commands: Command[] = [keygen, decode]
+export const commands: Command[] = [keygen, sdJwt, decode, demo]

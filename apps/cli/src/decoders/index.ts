@@ -1,5 +1,9 @@
 import { jwtDecoder } from './jwt.js'
+import { sdJwtDecoder } from './sd-jwt.js'
 import type { Decoder } from './types.js'
 
 /** Tried in order; the first that recognises the input wins. Format decoders go before `jwt`. */
-export const decoders: Decoder[] = [jwtDecoder]
+export const decoders: Decoder[] = [
+  sdJwtDecoder,
+  jwtDecoder, // generic JWT: keep last
+]
