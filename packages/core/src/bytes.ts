@@ -3,6 +3,9 @@ import { timingSafeEqual } from 'node:crypto'
 import { CoreError } from './errors.js'
 
 const B64URL = /^[A-Za-z0-9_-]*$/
+const B64URL_VALUE = new Uint8Array(128)
+for (const [i, c] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'].entries())
+  B64URL_VALUE[c.charCodeAt(0)] = i
 
 /** Encode bytes or a UTF-8 string as unpadded base64url (RFC 4648 §5). */
 export function b64uEncode(data: Uint8Array | string): string {
@@ -20,9 +23,11 @@ export function b64uDecode(input: string, code: string = 'core.base64url_invalid
     throw new CoreError(code as 'core.base64url_invalid', 'invalid base64url')
   }
   const out = Buffer.from(input, 'base64url')
-  // Canonical check: re-encoding must give the same text (rejects non-zero trailing bits).
-  if (input.length % 4 !== 0 && out.toString('base64url') !== input) {
-    throw new CoreError(code as 'core.base64url_invalid', 'non-canonical base64url')
+  // Canonical check: the unused low bits of the last character must be zero (RFC 4648 §3.5).
+  const rem = input.length % 4
+  if (rem !== 0) {
+    const v = B64URL_VALUE[input.charCodeAt(input.length - 1)] as number
+    if ((v & (rem === 2 ? 0x0f : 0x03)) !== 0) throw new CoreError(code as 'core.base64url_invalid', 'non-canonical base64url')
   }
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength)
 }

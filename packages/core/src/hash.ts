@@ -1,3 +1,4 @@
+import * as nodeCrypto from 'node:crypto'
 import { createHash } from 'node:crypto'
 import { CoreError } from './errors.js'
 
@@ -22,7 +23,12 @@ export function digest(alg: HashAlg, data: Uint8Array | string): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
 }
 
+type OneShot = (alg: string, data: string | Uint8Array, enc: 'base64url') => string
+// crypto.hash (Node >= 20.12) hashes small inputs without creating a Hash object.
+const oneShot = (nodeCrypto as unknown as { hash?: OneShot }).hash
+
 /** base64url(digest) without an intermediate copy. */
 export function digestB64u(alg: HashAlg, data: Uint8Array | string): string {
-  return createHash(nodeHashName(alg)).update(data).digest('base64url')
+  const name = nodeHashName(alg)
+  return oneShot ? oneShot(name, data, 'base64url') : createHash(name).update(data).digest('base64url')
 }

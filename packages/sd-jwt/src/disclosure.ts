@@ -44,6 +44,14 @@ export function parseDisclosure(encoded: string, hashAlg: HashAlg): Disclosure {
  * credential with many disclosures costs one call into the CSPRNG, not one per salt.
  */
 export class SaltSource {
+  static readonly #shared = new WeakMap<RandomSource, SaltSource>()
+  /** One pool per random source, shared across credentials: one CSPRNG call per 256 salts. */
+  static for(random: RandomSource): SaltSource {
+    let s = SaltSource.#shared.get(random)
+    if (!s) SaltSource.#shared.set(random, (s = new SaltSource(random)))
+    return s
+  }
+
   readonly #random: RandomSource
   #pool: Uint8Array = new Uint8Array(0)
   #pos = 0
@@ -54,7 +62,7 @@ export class SaltSource {
 
   next(): string {
     if (this.#pos + 16 > this.#pool.byteLength) {
-      this.#pool = this.#random.bytes(16 * 32)
+      this.#pool = this.#random.bytes(16 * 256)
       this.#pos = 0
     }
     const s = b64uEncode(this.#pool.subarray(this.#pos, this.#pos + 16))

@@ -4,15 +4,23 @@ import { SdJwtError } from './errors.js'
 /** A trie of disclosable paths: which nodes of the claims become disclosures. */
 export interface FrameNode {
   sd: boolean
-  /** Matched by this node's path (for "path not found" checks). */
-  hits: number
   readonly children: Map<string | number, FrameNode>
   any?: FrameNode
   readonly paths: ClaimPath[]
 }
 
 function node(): FrameNode {
-  return { sd: false, hits: 0, children: new Map(), paths: [] }
+  return { sd: false, children: new Map(), paths: [] }
+}
+
+const NO_CHILDREN: FrameNode[] = []
+const compiled = new WeakMap<readonly ClaimPathInput[], FrameNode>()
+
+/** compileFrame, cached per paths array (issuers reuse one configuration for many credentials). */
+export function cachedFrame(paths: readonly ClaimPathInput[]): FrameNode {
+  let f = compiled.get(paths)
+  if (!f) compiled.set(paths, (f = compileFrame(paths)))
+  return f
 }
 
 /** Compile claim paths ("these claim paths are selectively disclosable") into a trie. */
@@ -37,7 +45,7 @@ export function compileFrame(paths: readonly ClaimPathInput[]): FrameNode {
 
 /** Children of a frame node that apply to a key or index (exact and wildcard). */
 export function frameChildren(n: FrameNode | undefined, key: string | number): FrameNode[] {
-  if (!n) return []
+  if (!n || (n.children.size === 0 && !n.any)) return NO_CHILDREN
   const out: FrameNode[] = []
   const c = n.children.get(key)
   if (c) out.push(c)
@@ -51,11 +59,11 @@ export function frameChildren(n: FrameNode | undefined, key: string | number): F
 }
 
 /** After issuing: every requested path must have matched something (deterministic error naming it). */
-export function assertFrameUsed(root: FrameNode): void {
+export function assertFrameUsed(root: FrameNode, hit: ReadonlySet<FrameNode>): void {
   const stack: FrameNode[] = [root]
   while (stack.length) {
     const n = stack.pop() as FrameNode
-    if (n.sd && n.hits === 0) {
+    if (n.sd && !hit.has(n)) {
       throw new SdJwtError(
         'sd_jwt.path_not_found',
         `disclosable path ${formatClaimPath(n.paths[0] ?? [])} is not in the claims`,

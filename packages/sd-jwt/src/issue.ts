@@ -14,7 +14,7 @@ import { type Signer, signWith } from '@bonafide/keys'
 import type { ClaimPathInput } from './claim-path.js'
 import { createDisclosure, type Disclosure, SaltSource } from './disclosure.js'
 import { SdJwtError } from './errors.js'
-import { assertFrameUsed, compileFrame, type FrameNode, frameChildren } from './frame.js'
+import { assertFrameUsed, cachedFrame, type FrameNode, frameChildren } from './frame.js'
 import { joinCompact, SD_JWT_LIMITS, toJsonSerialization } from './serialization.js'
 
 export interface IssueSdJwtOptions {
@@ -39,6 +39,15 @@ export interface PreparedSdJwt {
 
 const RESERVED = new Set(['_sd', '...', '_sd_alg'])
 
+const NONE: FrameNode[] = []
+const NO_PATHS: readonly ClaimPathInput[] = []
+
+function childrenOf(nodes: FrameNode[], key: string | number): FrameNode[] {
+  if (nodes.length === 0) return NONE
+  if (nodes.length === 1) return frameChildren(nodes[0], key)
+  return nodes.flatMap((n) => frameChildren(n, key))
+}
+
 /**
  * Build the SD-JWT payload with digests in place of disclosable claims (§4.2.4). Claims are
  * encoded bottom-up, so a disclosable object whose own members are disclosable becomes a
@@ -50,16 +59,17 @@ export function prepareSdJwtPayload(
   o: { hashAlg: HashAlg; salts: SaltSource; decoys: number; random: RandomSource },
 ): PreparedSdJwt {
   const disclosures: Disclosure[] = []
+  const hit = new Set<FrameNode>()
   const decoy = (): string => digestB64u(o.hashAlg, b64uEncode(o.random.bytes(16)))
 
   const encode = (value: JsonValue, nodes: FrameNode[], depth: number): JsonValue => {
     if (depth > SD_JWT_LIMITS.maxDepth) throw new SdJwtError('sd_jwt.too_deep', 'claims are nested too deeply')
     if (Array.isArray(value)) {
       return value.map((el, i) => {
-        const kids = nodes.flatMap((n) => frameChildren(n, i))
+        const kids = childrenOf(nodes, i)
         const v = encode(el, kids, depth + 1)
         if (!kids.some((k) => k.sd)) return v
-        for (const k of kids) k.hits++
+        for (const k of kids) hit.add(k)
         const d = createDisclosure(o.hashAlg, o.salts.next(), undefined, v)
         disclosures.push(d)
         return { '...': d.digest }
@@ -70,10 +80,10 @@ export function prepareSdJwtPayload(
     const sd: string[] = []
     for (const k of Object.keys(value)) {
       if (RESERVED.has(k)) throw new SdJwtError('sd_jwt.claim_name_reserved', 'claims may not use the names _sd, ... or _sd_alg')
-      const kids = nodes.flatMap((n) => frameChildren(n, k))
+      const kids = childrenOf(nodes, k)
       const v = encode(value[k] as JsonValue, kids, depth + 1)
       if (kids.some((c) => c.sd)) {
-        for (const c of kids) c.hits++
+        for (const c of kids) hit.add(c)
         const d = createDisclosure(o.hashAlg, o.salts.next(), k, v)
         disclosures.push(d)
         sd.push(d.digest)
@@ -87,7 +97,7 @@ export function prepareSdJwtPayload(
   }
 
   const root = encode(payload, [frame], 0) as JsonObject
-  assertFrameUsed(frame)
+  assertFrameUsed(frame, hit)
   return { payload: root, disclosures }
 }
 
@@ -109,9 +119,9 @@ export async function issueSdJwtParts(o: IssueSdJwtOptions): Promise<{ jwt: stri
   if (!isJsonObject(o.payload)) throw new SdJwtError('sd_jwt.options_invalid', 'payload must be an object')
   const hashAlg = o.hashAlg ?? 'sha-256'
   const random = o.random ?? systemRandom
-  const prepared = prepareSdJwtPayload(o.payload, compileFrame(o.disclosable ?? []), {
+  const prepared = prepareSdJwtPayload(o.payload, cachedFrame(o.disclosable ?? NO_PATHS), {
     hashAlg,
-    salts: new SaltSource(random),
+    salts: SaltSource.for(random),
     decoys: o.decoys ?? 0,
     random,
   })

@@ -16,8 +16,9 @@ export interface ProcessResult {
 }
 
 function define(o: Record<string, JsonValue>, k: string, v: JsonValue): void {
-  // defineProperty, not assignment: a claim named `__proto__` stays a plain own property.
-  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true })
+  // A claim named `__proto__` must stay a plain own property: assignment would set the prototype.
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true })
+  else o[k] = v
 }
 
 /**

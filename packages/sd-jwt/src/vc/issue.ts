@@ -10,12 +10,14 @@ import {
   systemRandom,
 } from '@bonafide/core'
 import { jwkThumbprint, type PublicJwk, publicJwkMembers, type Signer } from '@bonafide/keys'
-import { type ClaimPathInput, formatClaimPath, parseClaimPath } from '../claim-path.js'
+import type { ClaimPathInput } from '../claim-path.js'
 import { SaltSource } from '../disclosure.js'
 import { SdJwtVcError } from '../errors.js'
-import { compileFrame, type FrameNode } from '../frame.js'
+import { cachedFrame, type FrameNode } from '../frame.js'
 import { prepareSdJwtPayload, signJwt } from '../issue.js'
 import { joinCompact } from '../serialization.js'
+
+const NO_PATHS: readonly ClaimPathInput[] = []
 
 /** The `typ` of an SD-JWT VC (draft-ietf-oauth-sd-jwt-vc-18 §3.2.1). */
 export const SD_JWT_VC_TYP = 'dc+sd-jwt'
@@ -97,10 +99,14 @@ function validateShared(o: SdJwtVcShared): Prepared {
     if (SET_BY_ISSUER.has(k))
       throw new SdJwtVcError('sd_jwt_vc.claim_invalid', `claim ${k} is set by the issuer options, not in claims`)
   }
-  for (const p of o.disclosable ?? []) {
-    const path = parseClaimPath(p)
-    if (typeof path[0] === 'string' && NEVER_DISCLOSABLE.has(path[0])) {
-      throw new SdJwtVcError('sd_jwt_vc.claim_not_disclosable', `${formatClaimPath(path)} may never be selectively disclosable`)
+  const frame = cachedFrame(o.disclosable ?? NO_PATHS)
+  for (const name of NEVER_DISCLOSABLE) {
+    const n = frame.children.get(name)
+    if (n) {
+      throw new SdJwtVcError(
+        'sd_jwt_vc.claim_not_disclosable',
+        `${name}${n.sd ? '' : ' (or a claim inside it)'} may never be selectively disclosable`,
+      )
     }
   }
   const header: JsonObject = { typ: SD_JWT_VC_TYP }
@@ -110,7 +116,7 @@ function validateShared(o: SdJwtVcShared): Prepared {
   if (o.iss) base.iss = o.iss
   if (o.vctIntegrity) base['vct#integrity'] = o.vctIntegrity
   if (o.akaVcts?.length) base.aka_vcts = o.akaVcts
-  return { frame: compileFrame(o.disclosable ?? []), header, base }
+  return { frame, header, base }
 }
 
 function times(o: SdJwtVcShared, policy: TimestampPolicy, now: number, random: RandomSource): JsonObject {
@@ -165,7 +171,7 @@ export async function issueSdJwtVc(o: IssueSdJwtVcOptions): Promise<string> {
   const p = validateShared(o)
   const random = o.random ?? systemRandom
   const now = epochSeconds(o.clock ?? systemClock)
-  return issueOne(o, p, o, times(o, { mode: 'exact' }, now, random), new SaltSource(random), random)
+  return issueOne(o, p, o, times(o, { mode: 'exact' }, now, random), SaltSource.for(random), random)
 }
 
 /**
@@ -196,7 +202,7 @@ export async function issueSdJwtVcBatch(
   const random = o.random ?? systemRandom
   const now = epochSeconds(o.clock ?? systemClock)
   const policy = o.timestamps ?? { mode: 'round' }
-  const salts = new SaltSource(random)
+  const salts = SaltSource.for(random)
   const credentials: string[] = []
   for (const e of o.entries) credentials.push(await issueOne(o, p, e, times(o, policy, now, random), salts, random))
   return {

@@ -1,0 +1,61 @@
+// Shared benchmark helpers: warm-up, several rounds, median and spread, in one process.
+
+/** Run `fn` (sync or async) `iterations` times per round; returns per-op microseconds for each round. */
+export async function measure(fn, { iterations = 500, rounds = 7, warmup = 100 } = {}) {
+  for (let i = 0; i < warmup; i++) await fn(i)
+  const perOp = []
+  for (let r = 0; r < rounds; r++) {
+    const t0 = process.hrtime.bigint()
+    for (let i = 0; i < iterations; i++) await fn(i)
+    perOp.push(Number(process.hrtime.bigint() - t0) / 1000 / iterations)
+  }
+  return summarize(perOp)
+}
+
+/** Same for synchronous functions, without an await per call. */
+export function measureSync(fn, { iterations = 500, rounds = 7, warmup = 100 } = {}) {
+  for (let i = 0; i < warmup; i++) fn(i)
+  const perOp = []
+  for (let r = 0; r < rounds; r++) {
+    const t0 = process.hrtime.bigint()
+    for (let i = 0; i < iterations; i++) fn(i)
+    perOp.push(Number(process.hrtime.bigint() - t0) / 1000 / iterations)
+  }
+  return summarize(perOp)
+}
+
+function summarize(perOp) {
+  const s = [...perOp].sort((a, b) => a - b)
+  const median = s[Math.floor(s.length / 2)]
+  return { median, min: s[0], max: s[s.length - 1], spread: (s[s.length - 1] - s[0]) / median }
+}
+
+/** Interleave measurements of several candidates round by round, so machine noise hits all alike. */
+export async function compare(cands, opts = {}) {
+  const rounds = opts.rounds ?? 7
+  const results = Object.fromEntries(Object.keys(cands).map((k) => [k, []]))
+  for (const [, c] of Object.entries(cands)) for (let i = 0; i < (opts.warmup ?? 50); i++) await c(i)
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, c] of Object.entries(cands)) {
+      const n = opts.iterations?.[name] ?? opts.iterations ?? 300
+      const t0 = process.hrtime.bigint()
+      for (let i = 0; i < n; i++) await c(i)
+      results[name].push(Number(process.hrtime.bigint() - t0) / 1000 / n)
+    }
+  }
+  return Object.fromEntries(Object.entries(results).map(([k, v]) => [k, summarize(v)]))
+}
+
+export function fmt(s) {
+  return `${s.median.toFixed(1)} µs/op (${(1e6 / s.median).toFixed(0)} ops/s, spread ±${((s.spread * 100) / 2).toFixed(0)}%)`
+}
+
+/** ratio = how many times faster `a` is than `b` (b.median / a.median); limitRatio = limit/ours (≤1 means slower than the limit). */
+export function ratio(ours, other) {
+  return other.median / ours.median
+}
+
+export function line(label, value, target) {
+  const ok = target === undefined ? '' : value >= target ? '  [meets target ≥ ' + target + ']' : '  [BELOW target ' + target + ']'
+  console.log(`${label.padEnd(58)} ${value.toFixed(2)}×${ok}`)
+}
