@@ -65,7 +65,7 @@ describe.skipIf(!dir)('sd-jwt-python test cases (issue → present → verify)',
     const holder = signerFromPrivateJwk(holderJwk)
     const kb = spec.key_binding === true
     const payload: JsonObject = { iss: s.identifiers.issuer, iat: s.iat, exp: s.exp, ...userClaims }
-    if (kb) payload.cnf = { jwk: holder.publicJwk }
+    if (kb) payload.cnf = { jwk: holder.publicJwk as never }
     const header = { ...(spec.extra_header_parameters ?? {}), ...(issuerKeys[0]?.kid ? { kid: issuerKeys[0].kid } : {}) }
     const json = spec.serialization_format === 'json'
     const base = { payload, disclosable: frame, signer: signers[0]!, header }
