@@ -32,7 +32,11 @@ const pkgDirs = ['packages', 'apps'].flatMap((d) =>
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [join(dir, e.name)] : [],
+    e.isDirectory()
+      ? sources(join(dir, e.name))
+      : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')
+        ? [join(dir, e.name)]
+        : [],
   )
 }
 
@@ -48,19 +52,22 @@ describe('layering (docs/architecture.md)', () => {
     }
   })
 
-  it.each(pkgDirs.map((d) => [d.slice(root.length + 1), d]))('%s imports other packages by name, never by relative path, and imports only what it declares', (_n, dir) => {
-    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
-    const declared = new Set(Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }))
-    for (const file of sources(join(dir, 'src'))) {
-      const text = readFileSync(file, 'utf8')
-      for (const m of text.matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)) {
-        const spec = m[1] as string
-        expect(spec.includes('../../') || /(^|\/)packages\//.test(spec), `${file}: ${spec}`).toBe(false)
-        if (spec.startsWith('@bonafide/')) {
-          const name = spec.split('/').slice(0, 2).join('/')
-          expect(declared.has(name), `${file} imports undeclared ${name}`).toBe(true)
+  it.each(pkgDirs.map((d) => [d.slice(root.length + 1), d]))(
+    '%s imports other packages by name, never by relative path, and imports only what it declares',
+    (_n, dir) => {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+      const declared = new Set(Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }))
+      for (const file of sources(join(dir, 'src'))) {
+        const text = readFileSync(file, 'utf8')
+        for (const m of text.matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)) {
+          const spec = m[1] as string
+          expect(spec.includes('../../') || /(^|\/)packages\//.test(spec), `${file}: ${spec}`).toBe(false)
+          if (spec.startsWith('@bonafide/')) {
+            const name = spec.split('/').slice(0, 2).join('/')
+            expect(declared.has(name), `${file} imports undeclared ${name}`).toBe(true)
+          }
         }
       }
-    }
-  })
+    },
+  )
 })
