@@ -124,7 +124,13 @@ describe('SD-JWT VC batches (RFC 9901 §10.1)', () => {
   it('names the failing entry and signs nothing when one is invalid', async () => {
     const k = signerFromPrivateJwk(generatePrivateJwk('ES256')).publicJwk
     let signed = 0
-    const counting = { ...issuer, signSync: (d: Uint8Array) => (signed++, issuer.signSync!(d)) }
+    const counting = {
+      ...issuer,
+      signSync: (d: Uint8Array) => {
+        signed++
+        return issuer.signSync!(d)
+      },
+    }
     await expect(
       issueSdJwtVcBatch({ ...base, signer: counting, entries: [{ holderKey: k }, { holderKey: k }] }),
     ).rejects.toMatchObject({
