@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises'
-import { type ParseArgsConfig, parseArgs } from 'node:util'
 import { parseJson } from '@bonafide/core'
 import { type Io, UsageError } from './io.js'
 
