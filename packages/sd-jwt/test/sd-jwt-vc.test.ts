@@ -243,6 +243,21 @@ describe('SD-JWT VC issuer key discovery (§5)', () => {
         code: 'sd_jwt_vc.type_metadata_integrity',
       })
     })
+    it('type metadata: fetched through the fetcher, which refuses http and loopback unless told', async () => {
+      const vct = `${url}/types/pid`
+      const vc = await issueSdJwtVc({ ...base, vct, vctIntegrity: integrityOf(new TextEncoder().encode(typeDoc)) })
+      const loose = createSafeFetcher({ allowHttp: true, allowLoopback: true })
+      const r = await verifySdJwtVc(vc, { ...static_, typeMetadata: { fetcher: loose, required: true } })
+      expect(r.typeMetadata?.chain[0]?.vct).toBe(vct)
+      await expect(
+        verifySdJwtVc(vc, { ...static_, typeMetadata: { fetcher: createSafeFetcher(), required: true } }),
+      ).rejects.toMatchObject({
+        code: 'core.fetch_forbidden_url',
+      })
+      await expect(
+        verifySdJwtVc(vc, { ...static_, typeMetadata: { fetcher: createSafeFetcher({ allowHttp: true }), required: true } }),
+      ).rejects.toMatchObject({ code: 'core.fetch_forbidden_address' })
+    })
     it('type metadata: extends cycles are refused', async () => {
       const registry = new Map<string, JsonObject>([
         ['urn:a', { vct: 'urn:a', extends: 'urn:b' }],
