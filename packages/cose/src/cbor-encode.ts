@@ -57,49 +57,25 @@ function isPlainObject(v: unknown): v is Record<string, CborValue> {
   return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype
 }
 
-function encodeInto(w: Writer, v: CborValue | Record<string, CborValue>, o: EncodeOptions, depth: number): void {
-  if (depth > 256) throw new CoseError('cose.cbor_too_deep', 'value nested too deeply')
-  if (typeof v === 'number') {
-    if (Number.isInteger(v) && Number.isSafeInteger(v)) return v >= 0 ? w.head(0, v) : w.head(1, -1 - v)
-    const f32 = Math.fround(v)
-    if (f32 === v || Number.isNaN(v)) {
-      w.reserve(5)
-      w.buf[w.len++] = 0xfa
-      new DataView(w.buf.buffer).setFloat32(w.len, v)
-      w.len += 4
-      return
-    }
+function encodeNumber(w: Writer, v: number): void {
+  if (Number.isInteger(v) && Number.isSafeInteger(v)) {
+    if (v >= 0) w.head(0, v)
+    else w.head(1, -1 - v)
+  } else if (Math.fround(v) === v || Number.isNaN(v)) {
+    w.reserve(5)
+    w.buf[w.len++] = 0xfa
+    new DataView(w.buf.buffer).setFloat32(w.len, v)
+    w.len += 4
+  } else {
     w.reserve(9)
     w.buf[w.len++] = 0xfb
     new DataView(w.buf.buffer).setFloat64(w.len, v)
     w.len += 8
-    return
   }
-  if (typeof v === 'bigint') return v >= 0n ? w.head(0, v) : w.head(1, -1n - v)
-  if (typeof v === 'string') {
-    const b = Buffer.from(v, 'utf8')
-    w.head(3, b.byteLength)
-    return w.bytes(b)
-  }
-  if (typeof v === 'boolean') return w.byte(v ? 0xf5 : 0xf4)
-  if (v === null) return w.byte(0xf6)
-  if (v === undefined) return w.byte(0xf7)
-  if (v instanceof Uint8Array) {
-    w.head(2, v.byteLength)
-    return w.bytes(v)
-  }
-  if (Array.isArray(v)) {
-    w.head(4, v.length)
-    for (const x of v) encodeInto(w, x, o, depth + 1)
-    return
-  }
-  if (v instanceof Tagged) {
-    w.head(6, v.tag)
-    return encodeInto(w, v.value, o, depth + 1)
-  }
-  if (v instanceof Simple) return v.value < 24 ? w.byte(0xe0 | v.value) : (w.byte(0xf8), w.byte(v.value))
-  const entries: [CborValue, CborValue][] = v instanceof Map ? [...v.entries()] : isPlainObject(v) ? Object.entries(v) : []
-  if (!(v instanceof Map) && !isPlainObject(v)) throw new CoseError('cose.cbor_unsupported', 'value cannot be encoded as CBOR')
+}
+
+function encodeMap(w: Writer, v: Map<CborValue, CborValue> | Record<string, CborValue>, o: EncodeOptions, depth: number): void {
+  const entries: [CborValue, CborValue][] = v instanceof Map ? [...v.entries()] : Object.entries(v)
   w.head(5, entries.length)
   if (!o.canonical) {
     for (const [k, x] of entries) {
@@ -114,6 +90,38 @@ function encodeInto(w: Writer, v: CborValue | Record<string, CborValue>, o: Enco
     w.bytes(k)
     encodeInto(w, x, o, depth + 1)
   }
+}
+
+function encodeInto(w: Writer, v: CborValue | Record<string, CborValue>, o: EncodeOptions, depth: number): void {
+  if (depth > 256) throw new CoseError('cose.cbor_too_deep', 'value nested too deeply')
+  if (typeof v === 'number') encodeNumber(w, v)
+  else if (typeof v === 'bigint') {
+    if (v >= 0n) w.head(0, v)
+    else w.head(1, -1n - v)
+  } else if (typeof v === 'string') {
+    const b = Buffer.from(v, 'utf8')
+    w.head(3, b.byteLength)
+    w.bytes(b)
+  } else if (typeof v === 'boolean') w.byte(v ? 0xf5 : 0xf4)
+  else if (v === null) w.byte(0xf6)
+  else if (v === undefined) w.byte(0xf7)
+  else if (v instanceof Uint8Array) {
+    w.head(2, v.byteLength)
+    w.bytes(v)
+  } else if (Array.isArray(v)) {
+    w.head(4, v.length)
+    for (const x of v) encodeInto(w, x, o, depth + 1)
+  } else if (v instanceof Tagged) {
+    w.head(6, v.tag)
+    encodeInto(w, v.value, o, depth + 1)
+  } else if (v instanceof Simple) {
+    if (v.value < 24) w.byte(0xe0 | v.value)
+    else {
+      w.byte(0xf8)
+      w.byte(v.value)
+    }
+  } else if (v instanceof Map || isPlainObject(v)) encodeMap(w, v, o, depth)
+  else throw new CoseError('cose.cbor_unsupported', 'value cannot be encoded as CBOR')
 }
 
 /** Encode a value as CBOR with shortest-form heads; plain objects and Maps become CBOR maps. */
