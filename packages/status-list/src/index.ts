@@ -1,1 +1,11 @@
-export {}
+export * from './allocator.js'
+export * from './bitstring.js'
+export * from './checker.js'
+export * from './errors.js'
+export * from './handler.js'
+export * from './reference.js'
+export * from './registry.js'
+export * from './status-list.js'
+export * from './token-cwt.js'
+export * from './token-jwt.js'
+export * from './trust.js'
