@@ -110,7 +110,7 @@ describe('Status List Tokens (§5)', () => {
       expect.objectContaining({ code: 'status_list.signature_invalid' }),
     )
     const tampered = cwt.slice()
-    tampered[tampered.length - 70] ^= 1
+    tampered[tampered.length - 70] = (tampered[tampered.length - 70] ?? 0) ^ 1
     expect(() => verifyStatusListCwt(tampered, { trust, clock })).toThrow()
   })
   it('x5c: a token signed under a trusted root verifies; an untrusted root does not', async () => {
