@@ -3,6 +3,7 @@ import { decode } from './decode.js'
 import { demo } from './demo.js'
 import { keygen } from './keygen.js'
 import { sdJwt } from './sd-jwt.js'
+import { status } from './status.js'
 
 /** Every `bonafide` command. One line per command module. */
-export const commands: Command[] = [keygen, sdJwt, decode, demo]
+export const commands: Command[] = [keygen, sdJwt, status, decode, demo]
