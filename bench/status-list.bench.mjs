@@ -82,9 +82,16 @@ console.log(
 line('lookup: ours / raw per lookup (≤ 2 wanted)', oursLookup.median / rawLookup.median)
 
 globalThis.gc?.()
+const ab0 = process.memoryUsage().arrayBuffers
+const held = verifyStatusListJwt(token, { expectedUri: 'https://i/sl/1', trust: { keys: [signer.publicJwk] } })
+globalThis.gc?.()
+const heldBytes = process.memoryUsage().arrayBuffers - ab0
+console.log(
+  `\nexternal memory held by one decoded ${N.toLocaleString()}-entry list: ${(heldBytes / 1024).toFixed(0)} KiB (unpacked list ${(held.list.bytes.byteLength / 1024).toFixed(0)} KiB; ≤ 1 unpacked copy: ${heldBytes < 2 * held.list.bytes.byteLength ? 'yes' : 'NO'})`,
+)
 const mem = process.memoryUsage()
 console.log(
-  `\nmemory: peak-ish RSS ${(mem.rss / 2 ** 20).toFixed(1)} MiB (start ${(rss0 / 2 ** 20).toFixed(1)} MiB); one unpacked list = ${(bytes.byteLength / 1024).toFixed(0)} KiB.`,
+  `\nmemory: process RSS (includes the peer library's arrays) ${(mem.rss / 2 ** 20).toFixed(1)} MiB (start ${(rss0 / 2 ** 20).toFixed(1)} MiB); one unpacked list = ${(bytes.byteLength / 1024).toFixed(0)} KiB.`,
 )
 console.log('A decoded list is the inflated buffer itself (StatusList wraps it without copying): one unpacked copy per list.')
 if (sink === -1) console.log(sink)
