@@ -11,6 +11,12 @@ export function createStatusListHandler(registry: StatusListRegistry): (req: Req
   return async (req) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return new Response(null, { status: 405, headers: { allow: 'GET, HEAD' } })
     const url = new URL(req.url)
+    const agg = registry.aggregationUri
+    if (agg && new URL(agg).pathname === url.pathname) {
+      return new Response(req.method === 'HEAD' ? null : JSON.stringify(registry.aggregation()), {
+        headers: { 'content-type': 'application/json', 'cache-control': `public, max-age=${registry.ttlSeconds}` },
+      })
+    }
     const uri = registry.uris().find((u) => new URL(u).pathname === url.pathname)
     if (!uri) return new Response(null, { status: 404 })
     const accept = req.headers.get('accept') ?? ''

@@ -23,6 +23,8 @@ export interface StatusListRegistryOptions {
   validForSeconds?: number
   ttlSeconds?: number
   header?: { kid?: string; x5c?: string[] }
+  /** Status List Aggregation (§9): where the list of all this issuer's lists is served; put in every list. */
+  aggregationUri?: string
   allocatorStore?: AllocatorStore
   clock?: Clock
 }
@@ -124,6 +126,15 @@ export class StatusListRegistry {
     return token
   }
 
+  /** The Status List Aggregation document (§9.3): every list URI of this registry. */
+  aggregation(): { status_lists: string[] } {
+    return { status_lists: this.uris() }
+  }
+
+  get aggregationUri(): string | undefined {
+    return this.#o.aggregationUri
+  }
+
   get ttlSeconds(): number {
     return this.#o.ttlSeconds ?? 3600
   }
@@ -137,6 +148,7 @@ export class StatusListRegistry {
       validForSeconds: this.#o.validForSeconds ?? 86_400,
       ttl: this.#o.ttlSeconds ?? 3600,
       ...(this.#o.iss ? { iss: this.#o.iss } : {}),
+      ...(this.#o.aggregationUri ? { aggregationUri: this.#o.aggregationUri } : {}),
       ...(this.#o.header ? { header: this.#o.header } : {}),
     }
   }

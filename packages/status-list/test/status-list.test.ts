@@ -222,7 +222,14 @@ describe('registry, HTTP handler and checker over real HTTP', () => {
   beforeAll(async () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-    reg = new StatusListRegistry({ signer, baseUri: `${base}/sl`, listSize: 8192, ttlSeconds: 120, header: { kid: 'k1' } })
+    reg = new StatusListRegistry({
+      signer,
+      baseUri: `${base}/sl`,
+      listSize: 8192,
+      ttlSeconds: 120,
+      header: { kid: 'k1' },
+      aggregationUri: `${base}/sl-aggregation`,
+    })
     handler = createStatusListHandler(reg)
     void registry
   })
@@ -237,6 +244,10 @@ describe('registry, HTTP handler and checker over real HTTP', () => {
     const c = await fetcher(a!.index.uri, { headers: { accept: 'application/statuslist+cwt' } })
     expect(c.headers['content-type']).toBe('application/statuslist+cwt')
     expect((await fetcher(`${base}/sl/unknown`)).status).toBe(404)
+    // §9 aggregation: every list is named in the aggregation document and points to it
+    const agg = JSON.parse(new TextDecoder().decode((await fetcher(`${base}/sl-aggregation`)).body))
+    expect(agg.status_lists).toContain(a!.index.uri)
+    expect(verifyStatusListJwt(new TextDecoder().decode(j.body), { trust }).aggregationUri).toBe(`${base}/sl-aggregation`)
   })
   it('10,000 checks against one list fetch it once; revoked, suspended and valid are distinct', async () => {
     const refs = await reg.allocate(10_000)
