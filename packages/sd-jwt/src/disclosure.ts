@@ -14,8 +14,12 @@ export const MAX_DISCLOSURE_LENGTH = 64 * 1024
 
 /** Create a disclosure and its digest over the ASCII of its base64url form (§4.2.3). */
 export function createDisclosure(hashAlg: HashAlg, salt: string, name: string | undefined, value: JsonValue): Disclosure {
-  const encoded = b64uEncode(JSON.stringify(name === undefined ? [salt, value] : [salt, name, value]))
-  return { encoded, digest: digestB64u(hashAlg, encoded), salt, ...(name === undefined ? {} : { name }), value }
+  if (name === undefined) {
+    const encoded = b64uEncode(JSON.stringify([salt, value]))
+    return { encoded, digest: digestB64u(hashAlg, encoded), salt, value }
+  }
+  const encoded = b64uEncode(JSON.stringify([salt, name, value]))
+  return { encoded, digest: digestB64u(hashAlg, encoded), salt, name, value }
 }
 
 /** Parse an untrusted disclosure strictly: base64url JSON array of 2 or 3 elements, string salt and name. */

@@ -4,13 +4,17 @@ import { SdJwtError } from './errors.js'
 /** A trie of disclosable paths: which nodes of the claims become disclosures. */
 export interface FrameNode {
   sd: boolean
+  /** `[this]`, allocated once: the common single-match result of frameChildren. */
+  readonly alone: FrameNode[]
   readonly children: Map<string | number, FrameNode>
   any?: FrameNode
   readonly paths: ClaimPath[]
 }
 
 function node(): FrameNode {
-  return { sd: false, children: new Map(), paths: [] }
+  const n: FrameNode = { sd: false, alone: [], children: new Map(), paths: [] }
+  n.alone.push(n)
+  return n
 }
 
 const NO_CHILDREN: FrameNode[] = []
@@ -46,8 +50,9 @@ export function compileFrame(paths: readonly ClaimPathInput[]): FrameNode {
 /** Children of a frame node that apply to a key or index (exact and wildcard). */
 export function frameChildren(n: FrameNode | undefined, key: string | number): FrameNode[] {
   if (!n || (n.children.size === 0 && !n.any)) return NO_CHILDREN
-  const out: FrameNode[] = []
   const c = n.children.get(key)
+  if (typeof key === 'string' ? !/^(0|[1-9]\d{0,8})$/.test(key) : !n.any) return c ? c.alone : NO_CHILDREN
+  const out: FrameNode[] = []
   if (c) out.push(c)
   // A dotted path's numeric segment also names an object member ("age_equal_or_over.18").
   if (typeof key === 'string' && /^(0|[1-9]\d{0,8})$/.test(key)) {
