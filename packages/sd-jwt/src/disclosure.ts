@@ -26,10 +26,16 @@ export function createDisclosure(hashAlg: HashAlg, salt: string, name: string | 
 export function parseDisclosure(encoded: string, hashAlg: HashAlg): Disclosure {
   if (encoded.length > MAX_DISCLOSURE_LENGTH) throw new SdJwtError('sd_jwt.too_large', 'disclosure too large')
   let arr: unknown
+  let text: string
   try {
-    arr = JSON.parse(b64uDecodeUtf8(encoded))
+    text = b64uDecodeUtf8(encoded)
   } catch {
-    throw new SdJwtError('sd_jwt.disclosure_invalid', 'disclosure is not base64url-encoded JSON')
+    throw new SdJwtError('sd_jwt.malformed', 'disclosure is not base64url')
+  }
+  try {
+    arr = JSON.parse(text)
+  } catch {
+    throw new SdJwtError('sd_jwt.disclosure_invalid', 'disclosure is not JSON')
   }
   if (!Array.isArray(arr) || (arr.length !== 2 && arr.length !== 3)) {
     throw new SdJwtError('sd_jwt.disclosure_invalid', 'disclosure must be an array of 2 or 3 elements')

@@ -37,7 +37,8 @@ export function splitCompact(token: string, limits = SD_JWT_LIMITS): SdJwtParts 
   const parts = rest.split('~')
   if (parts.length - 1 > limits.maxDisclosures) throw new SdJwtError('sd_jwt.too_many_disclosures', 'too many disclosures')
   const last = parts.pop() as string
-  for (const d of parts) if (!SEG.test(d)) throw new SdJwtError('sd_jwt.malformed', 'empty or non-base64url disclosure')
+  // Each disclosure's alphabet is checked when it is decoded (parseDisclosure); here only emptiness (`~~`).
+  for (const d of parts) if (d.length === 0) throw new SdJwtError('sd_jwt.malformed', 'empty disclosure')
   if (last !== '' && !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(last)) {
     throw new SdJwtError('sd_jwt.malformed', 'the part after the last ~ must be empty or a KB-JWT')
   }
