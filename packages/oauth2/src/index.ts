@@ -1,1 +1,9 @@
-export {}
+export * from './body.js'
+export * from './client-attestation.js'
+export * from './dpop.js'
+export * from './errors.js'
+export * from './metadata.js'
+export * from './node-http.js'
+export * from './pkce.js'
+export * from './replay.js'
+export * from './response.js'

@@ -1,1 +1,11 @@
-export {}
+export * from './client/index.js'
+export * from './encryption.js'
+export * from './errors.js'
+export * from './format.js'
+export * from './issuer.js'
+export * from './issuer-options.js'
+export * from './key-attestation.js'
+export * from './offer.js'
+export * from './proof.js'
+export * from './store.js'
+export * from './wire.js'

@@ -1,0 +1,2 @@
+export * from './proofs.js'
+export * from './wallet-client.js'

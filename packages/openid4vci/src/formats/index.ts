@@ -1,0 +1,1 @@
+export * from './sd-jwt-vc.js'

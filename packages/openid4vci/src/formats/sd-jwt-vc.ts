@@ -1,0 +1,78 @@
+import { isJsonObject, type JsonObject } from '@bonafide/core'
+import { jwkThumbprint, parsePublicJwk, type Signer } from '@bonafide/keys'
+import {
+  type ClaimPathInput,
+  type IssuerKeyPolicy,
+  issueSdJwtVcBatch,
+  type TimestampPolicy,
+  verifySdJwtVc,
+} from '@bonafide/sd-jwt'
+import { Openid4vciError } from '../errors.js'
+import type {
+  CredentialFormat,
+  IssueBatchInput,
+  IssueBatchResult,
+  ValidatedCredential,
+  ValidateReceivedInput,
+} from '../format.js'
+
+export interface SdJwtVcFormatOptions {
+  /** Issuer side. */
+  signer?: Signer
+  x5c?: string[]
+  kid?: string
+  validForSeconds?: number
+  /** Which claims are selectively disclosable (default: every top-level claim). */
+  disclosable?: (configurationId: string, claims: JsonObject) => ClaimPathInput[]
+  timestamps?: TimestampPolicy
+  /** Wallet side: how issuer keys are trusted. */
+  issuerKeys?: IssuerKeyPolicy
+}
+
+/**
+ * The `dc+sd-jwt` format (OpenID4VCI Appendix A.3) over @bonafide/sd-jwt.
+ * @example sdJwtVcFormat({ signer, x5c }) // issuer;  sdJwtVcFormat({ issuerKeys: { trustAnchors } }) // wallet
+ */
+export function sdJwtVcFormat(o: SdJwtVcFormatOptions): CredentialFormat {
+  return {
+    format: 'dc+sd-jwt',
+    validateConfiguration(c: JsonObject): void {
+      if (typeof c.vct !== 'string' || c.vct.length === 0)
+        throw new Openid4vciError('openid4vci.config_invalid', 'dc+sd-jwt configurations need a vct')
+    },
+    async issueBatch(i: IssueBatchInput): Promise<IssueBatchResult> {
+      if (!o.signer) throw new Openid4vciError('openid4vci.config_invalid', 'no issuer signer configured')
+      const header = { ...(o.kid ? { kid: o.kid } : {}), ...(o.x5c ? { x5c: o.x5c } : {}) }
+      const { credentials, audit } = await issueSdJwtVcBatch({
+        signer: o.signer,
+        iss: i.issuer,
+        vct: String(i.configuration.vct),
+        claims: i.claims,
+        disclosable: o.disclosable ? o.disclosable(i.configurationId, i.claims) : Object.keys(i.claims),
+        entries: i.entries.map((e) => ({ holderKey: e.holderKey, ...(e.status ? { status: e.status } : {}) })),
+        clock: i.clock,
+        ...(o.validForSeconds ? { validForSeconds: o.validForSeconds } : {}),
+        ...(o.timestamps ? { timestamps: o.timestamps } : {}),
+        ...(Object.keys(header).length ? { header } : {}),
+      })
+      return { credentials, audit: { batchId: audit.batchId, issuedAt: audit.issuedAt } }
+    },
+    async validateReceived(i: ValidateReceivedInput): Promise<ValidatedCredential> {
+      if (!o.issuerKeys) throw new Openid4vciError('openid4vci.config_invalid', 'no issuer key policy configured')
+      if (typeof i.credential !== 'string')
+        throw new Openid4vciError('openid4vci.credential_invalid', 'dc+sd-jwt credentials are strings')
+      const v = await verifySdJwtVc(i.credential, { issuerKeys: o.issuerKeys, clock: i.clock })
+      if (v.iss !== i.issuer) throw new Openid4vciError('openid4vci.credential_invalid', 'credential iss is not the issuer')
+      if (v.vct !== i.configuration.vct)
+        throw new Openid4vciError('openid4vci.credential_invalid', 'credential vct is not the requested one')
+      const cnf = v.payload.cnf
+      if (!isJsonObject(cnf) || jwkThumbprint(parsePublicJwk(cnf.jwk)) !== jwkThumbprint(i.holderKey))
+        throw new Openid4vciError('openid4vci.credential_invalid', 'credential is not bound to the requested key')
+      return {
+        salts: v.disclosures.map((d) => d.salt),
+        claims: v.claims,
+        ...(isJsonObject(v.payload.status) ? { status: v.payload.status } : {}),
+      }
+    },
+  }
+}

@@ -1,0 +1,105 @@
+import type { Clock, JsonObject, RandomSource } from '@bonafide/core'
+import type { X5cValidator } from '@bonafide/jose'
+import type { JwsAlg } from '@bonafide/keys'
+import type { CredentialFormat } from './format.js'
+import type { KeyAttestationPolicy } from './key-attestation.js'
+import type { IssuerStore } from './store.js'
+
+/** What the claims callback learns about a request. */
+export interface ClaimsContext {
+  readonly sessionId: string
+  readonly configurationId: string
+  /** Data the application attached to the offer or authorization (never sent to the wallet). */
+  readonly sessionData: JsonObject
+}
+
+/** Kept by the issuer application; never put into credentials. */
+export interface IssuanceAuditRecord {
+  readonly batchId: string
+  readonly sessionId: string
+  readonly configurationId: string
+  readonly count: number
+  readonly holderKeyThumbprints: readonly string[]
+  readonly statusReferences: readonly (JsonObject | undefined)[]
+  readonly attested: boolean
+  readonly issuedAt: number
+  readonly format?: JsonObject
+}
+
+export interface NotificationEvent {
+  readonly notificationId: string
+  readonly sessionId: string
+  readonly configurationId: string
+  readonly event: 'credential_accepted' | 'credential_failure' | 'credential_deleted'
+  readonly description?: string
+}
+
+/** One status reference per credential: `StatusIndexAllocator` from @bonafide/status-list fits. */
+export interface StatusAllocatorLike {
+  allocate(n: number): Promise<readonly { uri: string; idx: number }[]>
+}
+
+export interface IssuerOptions {
+  /** Credential Issuer Identifier (also the built-in authorization server's issuer). */
+  issuer: string
+  store: IssuerStore
+  formats: readonly CredentialFormat[]
+  /** `credential_configurations_supported`; `proof_types_supported` is filled in when absent. */
+  configurations: Readonly<Record<string, JsonObject>>
+  /** `batch_credential_issuance.batch_size` (≥ 2 to advertise batches). */
+  batchSize: number
+  claims: (ctx: ClaimsContext) => Promise<JsonObject> | JsonObject
+  /** `openid4vci` (default): a key-attested proof may be signed by any attested key; `ts3`: by attested_keys[0], without kid. */
+  profile?: 'openid4vci' | 'ts3'
+  keyAttestation?: KeyAttestationPolicy & { mandatory?: boolean }
+  /** Wallet attestation (`attest_jwt_client_auth`) at PAR and token endpoints. */
+  clientAttestation?: { trustedProviders: X5cValidator; required?: boolean }
+  /** DPoP at the token endpoint (tokens presented with a proof are bound); `nonce` demands server nonces. */
+  dpop?: { required?: boolean; nonce?: boolean }
+  /** Approve an authorization request (user authentication happens here); undefined refuses with access_denied. */
+  authorize?: (req: {
+    clientId: string
+    issuerState?: string
+    scope?: string
+    configurationIds: string[]
+  }) => Promise<JsonObject | undefined> | JsonObject | undefined
+  audit?: (record: IssuanceAuditRecord) => Promise<void> | void
+  notification?: (event: NotificationEvent) => Promise<void> | void
+  statusAllocator?: StatusAllocatorLike
+  /** Decide to defer a request (return true), and later whether it is ready. */
+  deferred?: {
+    defer(ctx: ClaimsContext): Promise<boolean> | boolean
+    ready(transactionId: string, ctx: ClaimsContext): Promise<boolean> | boolean
+    intervalSeconds?: number
+  }
+  /** Credential response encryption (ECDH-ES with A128GCM/A256GCM). */
+  encryption?: { required?: boolean; enc?: readonly ('A128GCM' | 'A256GCM')[] }
+  proofAlgorithms?: readonly JwsAlg[]
+  display?: JsonObject[]
+  txCodeMaxAttempts?: number
+  accessTokenTtlSeconds?: number
+  nonceTtlSeconds?: number
+  offerTtlSeconds?: number
+  clock?: Clock
+  random?: RandomSource
+  /** Observe errors (logging); never changes the response. */
+  onError?: (e: unknown) => void
+  /** Maximum request body (default 256 KiB, enough for 50+ proofs). */
+  maxBodyBytes?: number
+}
+
+export const PATHS = {
+  issuerMetadata: '/.well-known/openid-credential-issuer',
+  asMetadata: '/.well-known/oauth-authorization-server',
+  offer: '/credential-offer',
+  par: '/par',
+  authorize: '/authorize',
+  token: '/token',
+  nonce: '/nonce',
+  credential: '/credential',
+  deferred: '/deferred_credential',
+  notification: '/notification',
+} as const
+
+export const DEFAULT_ALGS: readonly JwsAlg[] = ['ES256', 'ES384', 'ES512', 'EdDSA']
+export const PRE_AUTH_GRANT = 'urn:ietf:params:oauth:grant-type:pre-authorized_code'

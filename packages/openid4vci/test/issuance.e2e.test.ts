@@ -1,0 +1,452 @@
+import { b64uEncode, type JsonObject, utf8Decode } from '@bonafide/core'
+import { signCompactJws } from '@bonafide/jose'
+import {
+  createLocalSigner,
+  exportPrivateJwk,
+  generateKeyObject,
+  jwkThumbprint,
+  MemoryKeyStore,
+  type Signer,
+} from '@bonafide/keys'
+import { createDpopProof } from '@bonafide/oauth2'
+import { createKeyAttestation, PROOF_TYP, type TokenSession } from '@bonafide/openid4vci'
+import { decodeSdJwt } from '@bonafide/sd-jwt'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  createWalletProvider,
+  loopbackFetcher,
+  PID_CLAIMS,
+  type Running,
+  startIssuer,
+  type WalletProvider,
+  walletAttestationFor,
+  walletFor,
+} from './helpers.js'
+
+const fetcher = loopbackFetcher()
+const newSigner = (): Signer =>
+  createLocalSigner(
+    generateKeyObject('ES256'),
+    { store: 't', id: b64uEncode(crypto.getRandomValues(new Uint8Array(6))) },
+    'ES256',
+  )
+
+async function post(url: string, body: JsonObject, headers: Record<string, string>) {
+  const r = await fetcher(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  })
+  const text = utf8Decode(r.body)
+  return { status: r.status, headers: r.headers, json: text ? (JSON.parse(text) as JsonObject) : {} }
+}
+
+async function nonce(r: Running): Promise<string> {
+  return String((await post(`${r.url}/nonce`, {}, {})).json.c_nonce)
+}
+
+function proof(s: Signer, payload: JsonObject, header: JsonObject = {}) {
+  return signCompactJws({ typ: PROOF_TYP, jwk: { ...s.publicJwk }, ...header }, payload, s)
+}
+
+function checkBatch(r: Running, creds: readonly { credential: unknown; publicJwk: { x: string } }[], n: number) {
+  expect(creds).toHaveLength(n)
+  const salts = new Set<string>()
+  const idx = new Set<number>()
+  const keys = new Set<string>()
+  for (const c of creds) {
+    const d = decodeSdJwt(String(c.credential))
+    expect((d.jwt.payload.cnf as { jwk: { x: string } }).jwk.x).toBe(c.publicJwk.x)
+    keys.add(c.publicJwk.x)
+    for (const x of d.disclosures) salts.add(x.salt)
+    idx.add((d.jwt.payload.status as { status_list: { idx: number } }).status_list.idx)
+    expect(d.claims.given_name).toBe(PID_CLAIMS.given_name)
+  }
+  expect(keys.size).toBe(n)
+  expect(idx.size).toBe(n)
+  expect(salts.size).toBe(n * Object.keys(PID_CLAIMS).length + n * 1 - n) // one salt per disclosure, all distinct
+  const audit = r.audits.at(-1) as JsonObject
+  expect(audit.count).toBe(n)
+  expect(JSON.stringify(creds.map((c) => c.credential))).not.toContain(String(audit.batchId))
+}
+
+describe('OpenID4VCI over HTTP on 127.0.0.1', () => {
+  let r: Running
+  let provider: WalletProvider
+  beforeAll(async () => {
+    provider = await createWalletProvider()
+    r = await startIssuer({ trustProviders: [provider.rootPem] })
+  })
+  afterAll(() => r.close())
+
+  it('§12.2.4 metadata advertises batch_size, proof types and endpoints', async () => {
+    const w = walletFor(r)
+    const m = await w.resolveIssuer(r.url)
+    expect(m.metadata.batch_credential_issuance?.batch_size).toBe(50)
+    expect(m.metadata.nonce_endpoint).toBe(`${r.url}/nonce`)
+    const pts = m.metadata.credential_configurations_supported.pid_sd_jwt?.proof_types_supported
+    expect(Object.keys(pts ?? {}).sort()).toEqual(['attestation', 'jwt'])
+    expect(m.asMetadata.pushed_authorization_request_endpoint).toBe(`${r.url}/par`)
+  })
+
+  for (const n of [10, 50]) {
+    it(`§8.2 pre-authorized batch of ${n} via proofs.jwt: distinct keys, salts and status indices`, async () => {
+      const { link } = await r.issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })
+      const res = await walletFor(r).receiveOffer(link, { count: n })
+      checkBatch(r, res.credentials, n)
+      expect(res.notificationId).toBeTruthy()
+    })
+  }
+
+  it('§4.1.3 offer by reference with a tx_code', async () => {
+    const o = await r.issuer.createOffer({ configurationIds: ['pid_sd_jwt'], byReference: true, txCode: { length: 6 } })
+    expect(o.link).toContain('credential_offer_uri=')
+    const res = await walletFor(r).receiveOffer(o.link, { count: 2, txCode: o.txCode ?? '' })
+    expect(res.credentials).toHaveLength(2)
+  })
+
+  it('§6.1 pre-authorized code redeemed twice concurrently: exactly one succeeds', async () => {
+    const o = await r.issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })
+    const body = `grant_type=${encodeURIComponent('urn:ietf:params:oauth:grant-type:pre-authorized_code')}&pre-authorized_code=${o.preAuthorizedCode}`
+    const rs = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        fetcher(`${r.url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body }),
+      ),
+    )
+    expect(rs.filter((x) => x.status === 200)).toHaveLength(1)
+    expect(rs.filter((x) => x.status === 400 && utf8Decode(x.body).includes('invalid_grant'))).toHaveLength(7)
+  })
+
+  it('§6.3 wrong tx_code is counted; beyond the limit even the right code fails', async () => {
+    const o = await r.issuer.createOffer({ configurationIds: ['pid_sd_jwt'], txCode: { length: 6 } })
+    const tok = (tx: string) =>
+      fetcher(`${r.url}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `grant_type=${encodeURIComponent('urn:ietf:params:oauth:grant-type:pre-authorized_code')}&pre-authorized_code=${o.preAuthorizedCode}&tx_code=${tx}`,
+      })
+    const wrong = o.txCode === '000000' ? '111111' : '000000'
+    for (let i = 0; i < 3; i++) expect(utf8Decode((await tok(wrong)).body)).toContain('invalid_grant')
+    const last = await tok(o.txCode ?? '')
+    expect(last.status).toBe(400)
+    expect(utf8Decode(last.body)).toContain('invalid_grant')
+  })
+
+  describe('credential endpoint negatives', () => {
+    let session: TokenSession
+    let auth: Record<string, string>
+    beforeAll(async () => {
+      const o = await r.issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })
+      const w = walletFor(r)
+      const offer = await w.resolveOffer(o.link)
+      session = await w.tokenPreAuthorized(await w.resolveIssuer(r.url), offer)
+      auth = { authorization: `Bearer ${session.token.access_token}` }
+    })
+    const request = (proofs: JsonObject) =>
+      post(`${r.url}/credential`, { credential_configuration_id: 'pid_sd_jwt', proofs }, auth)
+    const base = async () => ({ aud: r.url, iat: Math.floor(Date.now() / 1000), nonce: await nonce(r) })
+
+    it('§8.3.1.2 replayed nonce is invalid_nonce', async () => {
+      const p = await base()
+      expect((await request({ jwt: [await proof(newSigner(), p)] })).status).toBe(200)
+      const again = await request({ jwt: [await proof(newSigner(), p)] })
+      expect(again.status).toBe(400)
+      expect(again.json.error).toBe('invalid_nonce')
+    })
+    it('Appendix F.4 wrong aud is invalid_proof', async () => {
+      const res = await request({ jwt: [await proof(newSigner(), { ...(await base()), aud: 'https://other.example' })] })
+      expect(res.json.error).toBe('invalid_proof')
+    })
+    it('Appendix F.4 stale iat is invalid_proof', async () => {
+      const res = await request({
+        jwt: [await proof(newSigner(), { ...(await base()), iat: Math.floor(Date.now() / 1000) - 3600 })],
+      })
+      expect(res.json.error).toBe('invalid_proof')
+    })
+    it('§8.2 duplicate key is invalid_proof', async () => {
+      const s = newSigner()
+      const p = await base()
+      const res = await request({ jwt: [await proof(s, p), await proof(s, p)] })
+      expect(res.json.error).toBe('invalid_proof')
+    })
+    it('Appendix F.1 alg none is invalid_proof', async () => {
+      const p = await base()
+      const h = b64uEncode(JSON.stringify({ alg: 'none', typ: PROOF_TYP, jwk: newSigner().publicJwk }))
+      const res = await request({ jwt: [`${h}.${b64uEncode(JSON.stringify(p))}.AAAA`] })
+      expect(res.json.error).toBe('invalid_proof')
+    })
+    it('Appendix F.4 private key in the header is invalid_proof', async () => {
+      const k = generateKeyObject('ES256')
+      const s = createLocalSigner(k, { store: 't', id: 'p' }, 'ES256')
+      const res = await request({ jwt: [await proof(s, await base(), { jwk: exportPrivateJwk(k) })] })
+      expect(res.json.error).toBe('invalid_proof')
+    })
+    it('Appendix F.1 wrong typ and kid+jwk together are invalid_proof', async () => {
+      expect((await request({ jwt: [await proof(newSigner(), await base(), { typ: 'JWT' })] })).json.error).toBe('invalid_proof')
+      expect((await request({ jwt: [await proof(newSigner(), await base(), { kid: 'k1' })] })).json.error).toBe('invalid_proof')
+    })
+    it('§8.2 more proofs than batch_size is invalid_credential_request', async () => {
+      const p = await base()
+      const proofs = await Promise.all(Array.from({ length: 51 }, () => proof(newSigner(), p)))
+      expect((await request({ jwt: proofs })).json.error).toBe('invalid_credential_request')
+    })
+    it('§8.3.1.2 unknown configuration and missing proofs', async () => {
+      const u = await post(`${r.url}/credential`, { credential_configuration_id: 'nope', proofs: { jwt: ['a.b.c'] } }, auth)
+      expect(u.json.error).toBe('unknown_credential_configuration')
+      expect((await post(`${r.url}/credential`, { credential_configuration_id: 'pid_sd_jwt' }, auth)).json.error).toBe(
+        'invalid_proof',
+      )
+    })
+    it('RFC 6750 §3.1 missing or unknown token is 401 invalid_token', async () => {
+      const res = await post(
+        `${r.url}/credential`,
+        { credential_configuration_id: 'pid_sd_jwt' },
+        { authorization: 'Bearer nope' },
+      )
+      expect(res.status).toBe(401)
+      expect(res.json.error).toBe('invalid_token')
+    })
+    it('§10 invalid encryption parameters are refused, unencrypted', async () => {
+      const res = await post(
+        `${r.url}/credential`,
+        {
+          credential_configuration_id: 'pid_sd_jwt',
+          proofs: { jwt: ['x'] },
+          credential_response_encryption: { jwk: {}, enc: 'A128GCM' },
+        },
+        auth,
+      )
+      expect(res.json.error).toBe('invalid_encryption_parameters')
+    })
+  })
+
+  describe('key attestations', () => {
+    for (const profile of ['openid4vci', 'ts3'] as const) {
+      it(`Appendix D, ${profile} profile: N=5 with batch_size 3 issues 3`, async () => {
+        const r3 = await startIssuer({ trustProviders: [provider.rootPem], batchSize: 3, profile })
+        try {
+          const { link } = await r3.issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })
+          const res = await walletFor(r3).receiveOffer(link, {
+            count: 5,
+            keyAttestation: { attestor: provider.attestor({ profile }), profile },
+          })
+          checkBatch(r3, res.credentials, 3)
+          expect(r3.audits.at(-1)?.attested).toBe(true)
+        } finally {
+          await r3.close()
+        }
+      })
+      it(`Appendix D, ${profile} profile: N=2 with batch_size 10 issues 2`, async () => {
+        const r10 = await startIssuer({ trustProviders: [provider.rootPem], batchSize: 10, profile })
+        try {
+          const { link } = await r10.issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })
+          const res = await walletFor(r10).receiveOffer(link, {
+            count: 2,
+            keyAttestation: { attestor: provider.attestor({ profile }), profile },
+          })
+          checkBatch(r10, res.credentials, 2)
+        } finally {
+          await r10.close()
+        }
+      })
+    }
+    it('Appendix F.3 attestation proof type issues one credential per attested key', async () => {
+      const { link } = await r.issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })
+      const res = await walletFor(r).receiveOffer(link, {
+        count: 4,
+        keyAttestation: { attestor: provider.attestor(), proofType: 'attestation' },
+      })
+      checkBatch(r, res.credentials, 4)
+    })
+
+    async function attestedRequest(opts: {
+      signer?: Signer
+      header?: JsonObject
+      ka?: (keys: Signer[], n: string) => Promise<string>
+    }) {
+      const o = await r.issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })
+      const w = walletFor(r)
+      const s = await w.tokenPreAuthorized(await w.resolveIssuer(r.url), await w.resolveOffer(o.link))
+      const keys = [newSigner(), newSigner()]
+      const n = await nonce(r)
+      const ka = opts.ka ? await opts.ka(keys, n) : await provider.attestor()({ keys: keys.map((k) => k.publicJwk), nonce: n })
+      const signer = opts.signer ?? (keys[0] as Signer)
+      const p = await signCompactJws(
+        { typ: PROOF_TYP, key_attestation: ka, jwk: { ...signer.publicJwk }, ...opts.header },
+        { aud: r.url, iat: Math.floor(Date.now() / 1000), nonce: n },
+        signer,
+      )
+      return post(
+        `${r.url}/credential`,
+        { credential_configuration_id: 'pid_sd_jwt', proofs: { jwt: [p] } },
+        { authorization: `Bearer ${s.token.access_token}` },
+      )
+    }
+    it('Appendix D.1 proof signed by a non-attested key is invalid_proof', async () => {
+      expect((await attestedRequest({ signer: newSigner() })).json.error).toBe('invalid_proof')
+    })
+    it('Appendix D.1 untrusted wallet provider is invalid_proof', async () => {
+      const other = await createWalletProvider()
+      const res = await attestedRequest({ ka: (keys, n) => other.attestor()({ keys: keys.map((k) => k.publicJwk), nonce: n }) })
+      expect(res.json.error).toBe('invalid_proof')
+    })
+    it('Appendix D.1 expired key attestation is invalid_proof', async () => {
+      const res = await attestedRequest({
+        ka: (keys, n) =>
+          createKeyAttestation({
+            providerSigner: provider.signer,
+            x5c: provider.x5c,
+            attestedKeys: keys.map((k) => k.publicJwk),
+            nonce: n,
+            clock: { now: () => Date.now() - 7200_000 },
+            validForSeconds: 60,
+          }),
+      })
+      expect(res.json.error).toBe('invalid_proof')
+    })
+    it('EUDI TS3 profile refuses a kid in a key-attested proof', async () => {
+      const t = await startIssuer({ trustProviders: [provider.rootPem], profile: 'ts3' })
+      try {
+        const o = await t.issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })
+        const w = walletFor(t)
+        const s = await w.tokenPreAuthorized(await w.resolveIssuer(t.url), await w.resolveOffer(o.link))
+        const k = newSigner()
+        const n = await nonce(t)
+        const ka = await provider.attestor({ profile: 'ts3' })({ keys: [k.publicJwk], nonce: n })
+        const p = await signCompactJws(
+          { typ: PROOF_TYP, key_attestation: ka, kid: jwkThumbprint(k.publicJwk) },
+          { aud: t.url, iat: Math.floor(Date.now() / 1000), nonce: n },
+          k,
+        )
+        const res = await post(
+          `${t.url}/credential`,
+          { credential_configuration_id: 'pid_sd_jwt', proofs: { jwt: [p] } },
+          { authorization: `Bearer ${s.token.access_token}` },
+        )
+        expect(res.json.error).toBe('invalid_proof')
+      } finally {
+        await t.close()
+      }
+    })
+  })
+
+  it('§5 authorization code flow with PAR, PKCE, DPoP and wallet attestation', async () => {
+    const a = await startIssuer({
+      trustProviders: [provider.rootPem],
+      clientAttestation: {
+        trustedProviders: (await import('@bonafide/jose')).createX5cValidator([provider.rootPem]),
+        required: true,
+      },
+      dpop: { required: true, nonce: true },
+    })
+    try {
+      const clientId = 'wallet-client-1'
+      const w = walletFor(a, { clientId, walletAttestation: await walletAttestationFor(provider, clientId), dpop: true })
+      const iss = await w.resolveIssuer(a.url)
+      const session = await w.tokenAuthorizationCode(iss, {
+        configurationIds: ['pid_sd_jwt'],
+        redirectUri: 'https://wallet.example/cb',
+        userAgent: async (url) => {
+          const res = await fetcher(url, { method: 'GET' })
+          expect(res.status).toBe(302)
+          return String(res.headers.location)
+        },
+      })
+      expect(session.token.token_type).toBe('DPoP')
+      expect(session.token.authorization_details?.[0]?.credential_identifiers?.length).toBe(1)
+      const res = await w.requestCredentials(session, { configurationId: 'pid_sd_jwt', count: 3, proofIss: true })
+      expect(res.credentials).toHaveLength(3)
+      // RFC 9449 §4.3: a proof for another URL or by another key is refused.
+      const other = newSigner()
+      const wrongUrl = await createDpopProof({
+        signer: session.dpop as Signer,
+        htm: 'POST',
+        htu: `${a.url}/nonce`,
+        accessToken: session.token.access_token,
+        nonce: session.dpopNonce ?? '',
+      })
+      const wrongKey = await createDpopProof({
+        signer: other,
+        htm: 'POST',
+        htu: `${a.url}/credential`,
+        accessToken: session.token.access_token,
+        nonce: session.dpopNonce ?? '',
+      })
+      for (const dpop of [wrongUrl, wrongKey]) {
+        const x = await post(
+          `${a.url}/credential`,
+          { credential_identifier: 'x' },
+          { authorization: `DPoP ${session.token.access_token}`, dpop },
+        )
+        expect(x.status).toBe(401)
+        expect(x.json.error).toBe('invalid_dpop_proof')
+      }
+      const bearer = await post(
+        `${a.url}/credential`,
+        { credential_identifier: 'x' },
+        { authorization: `Bearer ${session.token.access_token}` },
+      )
+      expect(bearer.json.error).toBe('invalid_token')
+    } finally {
+      await a.close()
+    }
+  })
+
+  it('§9 deferred issuance and §11 notification', async () => {
+    let ready = false
+    const d = await startIssuer({ deferred: { defer: () => true, ready: () => ready, intervalSeconds: 1 } })
+    try {
+      const { link } = await d.issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })
+      const w = walletFor(d)
+      const first = await w.receiveOffer(link, { count: 3 })
+      expect(first.transactionId).toBeTruthy()
+      expect(first.credentials).toHaveLength(0)
+      expect(await w.deferred(first.session, 'pid_sd_jwt', first.transactionId ?? '', first.pendingKeys ?? [])).toBeUndefined()
+      ready = true
+      const done = await w.deferred(first.session, 'pid_sd_jwt', first.transactionId ?? '', first.pendingKeys ?? [])
+      expect(done?.credentials).toHaveLength(3)
+      await w.notify(first.session, done?.notificationId ?? '', 'credential_accepted')
+      expect(d.notifications.at(-1)?.event).toBe('credential_accepted')
+      const bad = await post(
+        `${d.url}/notification`,
+        { notification_id: 'nope', event: 'credential_accepted' },
+        { authorization: `Bearer ${first.session.token.access_token}` },
+      )
+      expect(bad.json.error).toBe('invalid_notification_id')
+    } finally {
+      await d.close()
+    }
+  })
+
+  it('§10 encrypted credential responses (A128GCM and A256GCM)', async () => {
+    const e = await startIssuer({ encryption: { required: true } })
+    try {
+      for (const enc of ['A128GCM', 'A256GCM'] as const) {
+        const { link } = await e.issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })
+        const res = await walletFor(e).receiveOffer(link, { count: 2, encrypt: { enc } })
+        expect(res.credentials).toHaveLength(2)
+      }
+      const { link } = await e.issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })
+      await expect(walletFor(e).receiveOffer(link, { count: 1 })).rejects.toMatchObject({
+        error: 'invalid_encryption_parameters',
+      })
+    } finally {
+      await e.close()
+    }
+  })
+
+  it('wallet rejects a credential bound to another key (validation is real)', async () => {
+    const w = walletFor(r, { keyStore: new MemoryKeyStore() })
+    const { link } = await r.issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })
+    const res = await w.receiveOffer(link, { count: 2 })
+    const [a, b] = res.credentials
+    await expect(
+      w.validateCredentials(
+        res.session,
+        'pid_sd_jwt',
+        [a?.credential ?? '', b?.credential ?? ''],
+        [b ?? a, a ?? b].filter((x) => x !== undefined),
+      ),
+    ).rejects.toMatchObject({ code: 'openid4vci.credential_invalid' })
+  })
+})
