@@ -1,9 +1,10 @@
 import type { Command } from '../io.js'
 import { decode } from './decode.js'
 import { demo } from './demo.js'
+import { issuerCommand } from './issuer.js'
 import { keygen } from './keygen.js'
 import { sdJwt } from './sd-jwt.js'
 import { status } from './status.js'
 
 /** Every `bonafide` command. One line per command module. */
-export const commands: Command[] = [keygen, sdJwt, status, decode, demo]
+export const commands: Command[] = [keygen, sdJwt, status, decode, demo, issuerCommand]

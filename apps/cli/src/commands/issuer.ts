@@ -1,0 +1,120 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { parseArgs } from 'node:util'
+import { createX5cValidator } from '@bonafide/jose'
+import { createNodeListener, jsonResponse } from '@bonafide/oauth2'
+import { createIssuer, MemoryIssuerStore } from '@bonafide/openid4vci'
+import { sdJwtVcFormat } from '@bonafide/openid4vci/formats'
+import { readTextFile } from '../args.js'
+import { createDevChain } from '../dev-pki.js'
+import { type Command, type Io, UsageError } from '../io.js'
+
+const SAMPLE_PID = {
+  given_name: 'Erika',
+  family_name: 'Mustermann',
+  birthdate: '1964-08-12',
+  nationalities: ['DE'],
+  address: { street_address: 'Heidestraße 17', locality: 'Köln', postal_code: '51147', country: 'DE' },
+  age_equal_or_over: { '18': true, '21': true, '65': false },
+}
+
+const HELP = `bonafide issuer demo [--port N] [--batch-size N] [--profile openid4vci|ts3] [--wallet-provider-root PEM]
+  Starts a standalone OpenID4VCI issuer on 127.0.0.1 (memory store, generated keys, development
+  certificate chain) with configuration pid_sd_jwt (dc+sd-jwt, vct urn:eudi:pid:1) and a sample PID.
+  Prints {"issuer":URL,"offer":"openid-credential-offer://…"}; GET /demo/offer returns a fresh offer.
+  --wallet-provider-root trusts that wallet provider for key attestations. Runs until stopped.`
+
+function intOption(v: string | undefined, name: string, min: number, max: number, def: number): number {
+  if (v === undefined) return def
+  if (!/^\d+$/.test(v)) throw new UsageError(`${name} must be a number`)
+  const n = Number(v)
+  if (n < min || n > max) throw new UsageError(`${name} must be in ${min}..${max}`)
+  return n
+}
+
+async function runDemo(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      port: { type: 'string' },
+      'batch-size': { type: 'string' },
+      profile: { type: 'string' },
+      'wallet-provider-root': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  })
+  if (values.help) {
+    io.out(HELP)
+    return 0
+  }
+  const port = intOption(values.port, '--port', 0, 65535, 8080)
+  const batchSize = intOption(values['batch-size'], '--batch-size', 1, 1000, 10)
+  const profile = values.profile ?? 'openid4vci'
+  if (profile !== 'openid4vci' && profile !== 'ts3') throw new UsageError('--profile must be openid4vci or ts3')
+  const providerRoot = values['wallet-provider-root']
+    ? await readTextFile(values['wallet-provider-root'], 'wallet provider root')
+    : undefined
+
+  const pki = await createDevChain({ dnsNames: ['127.0.0.1', 'localhost'] })
+  let origin = ''
+  let handler: (req: Request) => Promise<Response> = async () => new Response(null, { status: 503 })
+  const server = http.createServer(createNodeListener((r) => handler(r), { origin: () => origin }))
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', resolve)
+  })
+  const addr = server.address()
+  origin = `http://127.0.0.1:${typeof addr === 'object' && addr ? (addr as AddressInfo).port : port}`
+  const issuer = createIssuer({
+    issuer: origin,
+    store: new MemoryIssuerStore(),
+    formats: [sdJwtVcFormat({ signer: pki.leafSigner, x5c: pki.x5c, validForSeconds: 30 * 86400 })],
+    configurations: {
+      pid_sd_jwt: {
+        format: 'dc+sd-jwt',
+        vct: 'urn:eudi:pid:1',
+        scope: 'pid',
+        credential_metadata: { display: [{ name: 'PID (SD-JWT VC)', locale: 'en' }] },
+      },
+    },
+    batchSize,
+    profile,
+    claims: () => SAMPLE_PID,
+    authorize: () => ({ demo: true }),
+    display: [{ name: 'Bonafide demo issuer', locale: 'en' }],
+    encryption: {},
+    ...(providerRoot ? { keyAttestation: { trustedProviders: createX5cValidator([providerRoot]) } } : {}),
+  })
+  const jwks = { issuer: origin, jwks: { keys: [{ ...pki.leafSigner.publicJwk }] } }
+  const newOffer = async () => (await issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })).link
+  handler = async (req) => {
+    const path = new URL(req.url).pathname
+    if (req.method === 'GET' && path === '/demo/offer') return jsonResponse({ issuer: origin, offer: await newOffer() })
+    // SD-JWT VC §5: JWT VC Issuer Metadata, so wallets can find the issuer key.
+    if (req.method === 'GET' && path === '/.well-known/jwt-vc-issuer') return jsonResponse(jwks)
+    return issuer.handle(req)
+  }
+  io.out(JSON.stringify({ issuer: origin, offer: await newOffer() }))
+  await (io.stopSignal ?? new Promise<void>(() => undefined))
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve())
+    server.closeAllConnections()
+  })
+  return 0
+}
+
+/** `bonafide issuer demo`: a standalone OpenID4VCI issuer for wallet developers. */
+export const issuerCommand: Command = {
+  name: 'issuer',
+  summary: 'OpenID4VCI issuer: `issuer demo` starts a standalone batch-issuing issuer on 127.0.0.1',
+  async run(args, io) {
+    const [sub, ...rest] = args
+    if (sub === 'demo') return runDemo(rest, io)
+    if (sub === undefined || sub === '--help' || sub === 'help') {
+      io.out(HELP)
+      return sub === undefined ? 2 : 0
+    }
+    throw new UsageError('unknown issuer subcommand (try: bonafide issuer demo)')
+  },
+}
