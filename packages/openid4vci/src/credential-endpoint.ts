@@ -83,13 +83,15 @@ async function verifyProofs(
   const seen = new Set<string>()
   for (const v of verified)
     for (const k of v.keys) {
-      const t = jwkThumbprint(k)
+      // Identity by key material (cheaper than a thumbprint; thumbprints come from the format's audit).
+      const t = k.kty === 'EC' ? `${k.crv}.${k.x}.${k.y}` : `${k.crv}.${k.x}`
       if (seen.has(t)) throw new OAuthError('invalid_proof', 'the same key appears twice')
       seen.add(t)
       keys.push(k)
     }
   // Key attestations may attest more keys than we issue: only min(N, batch_size) are bound.
-  return { keys: keys.slice(0, ctx.o.batchSize), attested }
+  const cap = ctx.o.batchSize
+  return { keys: keys.slice(0, cap), attested }
 }
 
 /** Issue one credential per key via the configuration's format, with own status references. */
@@ -119,7 +121,7 @@ export async function issueFor(
     sessionId,
     configurationId,
     count: out.credentials.length,
-    holderKeyThumbprints: keys.map(jwkThumbprint),
+    holderKeyThumbprints: out.holderKeyThumbprints ? [...out.holderKeyThumbprints] : keys.map(jwkThumbprint),
     statusReferences: entries.map((e) => e.status),
     attested,
     issuedAt: Math.floor(ctx.clock.now() / 1000),

@@ -22,6 +22,8 @@ export interface IssueBatchInput {
 export interface IssueBatchResult {
   /** One per entry, in order: a string or a JSON object as the format's profile says. */
   readonly credentials: readonly (string | JsonObject)[]
+  /** RFC 7638 thumbprints of the holder keys, in order, when the format computed them anyway. */
+  readonly holderKeyThumbprints?: readonly string[]
   /** Format-specific audit data (never part of the credentials). */
   readonly audit?: JsonObject
 }

@@ -55,7 +55,11 @@ export function sdJwtVcFormat(o: SdJwtVcFormatOptions): CredentialFormat {
         ...(o.timestamps ? { timestamps: o.timestamps } : {}),
         ...(Object.keys(header).length ? { header } : {}),
       })
-      return { credentials, audit: { batchId: audit.batchId, issuedAt: audit.issuedAt } }
+      return {
+        credentials,
+        holderKeyThumbprints: audit.holderKeyThumbprints.map((t) => t ?? ''),
+        audit: { batchId: audit.batchId, issuedAt: audit.issuedAt },
+      }
     },
     async validateReceived(i: ValidateReceivedInput): Promise<ValidatedCredential> {
       if (!o.issuerKeys) throw new Openid4vciError('openid4vci.config_invalid', 'no issuer key policy configured')
