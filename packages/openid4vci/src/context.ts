@@ -1,5 +1,6 @@
 import { b64uEncode, type Clock, type JsonObject, OAuthError, type RandomSource, systemClock, systemRandom } from '@bonafide/core'
 import { type DpopNonceSource, verifyClientAttestation, verifyDpopProof } from '@bonafide/oauth2'
+import { createRequestEncryptionKey, type RequestEncryptionKey } from './encryption.js'
 import { FormatRegistry } from './format.js'
 import type { IssuerOptions } from './issuer-options.js'
 import { buildAsMetadata, buildConfigurations, buildIssuerMetadata } from './metadata.js'
@@ -14,6 +15,7 @@ export interface IssuerContext {
   readonly clock: Clock
   readonly random: RandomSource
   readonly dpopNonces: DpopNonceSource | undefined
+  readonly requestKey: RequestEncryptionKey | undefined
   newId(bytes?: number): string
   expiresIn(seconds: number): number
 }
@@ -37,11 +39,13 @@ export function createIssuerContext(o: IssuerOptions): IssuerContext {
         },
       }
     : undefined
+  const requestKey = o.encryption ? createRequestEncryptionKey(o.encryption.requestKey) : undefined
   return {
     o,
     registry,
     configurations,
-    metadata: buildIssuerMetadata(o, configurations),
+    requestKey,
+    metadata: buildIssuerMetadata(o, configurations, requestKey?.publicJwk),
     asMetadata: buildAsMetadata(o),
     clock,
     random,

@@ -1,8 +1,8 @@
 import { type JsonObject, OAuthError, parseWire, VcError } from '@bonafide/core'
 import { jwkThumbprint, type PublicJwk } from '@bonafide/keys'
-import { jsonResponse, readJsonBody } from '@bonafide/oauth2'
+import { jsonResponse, readBodyText, readJsonBody } from '@bonafide/oauth2'
 import { checkDpop, type IssuerContext, str } from './context.js'
-import { credentialResponse, parseResponseEncryption, type ResponseEncryption } from './encryption.js'
+import { credentialResponse, decryptRequest, parseResponseEncryption, type ResponseEncryption } from './encryption.js'
 import { DEFAULT_ALGS } from './issuer-options.js'
 import { hashSecret } from './offer.js'
 import { type VerifiedProof, verifyAttestationProof, verifyJwtProof } from './proof.js'
@@ -135,10 +135,30 @@ function sessionData(session: JsonObject | undefined): JsonObject {
   return d !== null && typeof d === 'object' && !Array.isArray(d) ? d : {}
 }
 
+/**
+ * A credential or deferred request body: JSON, or a JWE (`application/jwt`, §10). A request that
+ * asks for an encrypted response must itself be encrypted (§8.2), and so must every request when
+ * the issuer requires encryption.
+ */
+export async function readRequestBody(ctx: IssuerContext, req: Request): Promise<JsonObject> {
+  const type = (req.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase()
+  const max = ctx.o.maxBodyBytes ?? 256 * 1024
+  if (type === 'application/jwt') {
+    if (!ctx.requestKey) throw new OAuthError('invalid_encryption_parameters', 'request encryption is not supported')
+    const text = (await readBodyText(req, max)).trim()
+    return decryptRequest(text, ctx.requestKey, ctx.o.encryption?.enc ?? ['A128GCM', 'A256GCM'])
+  }
+  const body = await readJsonBody(req, max)
+  if (ctx.o.encryption?.required) throw new OAuthError('invalid_encryption_parameters', 'the request must be encrypted')
+  if (body.credential_response_encryption !== undefined)
+    throw new OAuthError('invalid_encryption_parameters', 'a request asking for response encryption must be encrypted')
+  return body
+}
+
 /** POST /credential (OpenID4VCI §8). */
 export async function handleCredential(ctx: IssuerContext, req: Request): Promise<Response> {
   const tok = await authorize(ctx, req)
-  const body = await readJsonBody(req, ctx.o.maxBodyBytes ?? 256 * 1024)
+  const body = await readRequestBody(ctx, req)
   let r: CredentialRequest
   try {
     r = parseWire(zCredentialRequest, body, 'openid4vci.credential_failed')

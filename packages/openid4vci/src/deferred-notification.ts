@@ -2,13 +2,13 @@ import { type JsonObject, OAuthError } from '@bonafide/core'
 import { parsePublicJwk } from '@bonafide/keys'
 import { readJsonBody } from '@bonafide/oauth2'
 import type { IssuerContext } from './context.js'
-import { authorize, issueFor } from './credential-endpoint.js'
+import { authorize, issueFor, readRequestBody } from './credential-endpoint.js'
 import { credentialResponse, parseResponseEncryption, type ResponseEncryption } from './encryption.js'
 
 /** POST /deferred_credential (OpenID4VCI §9). */
 export async function handleDeferred(ctx: IssuerContext, req: Request): Promise<Response> {
   const tok = await authorize(ctx, req)
-  const body = await readJsonBody(req)
+  const body = await readRequestBody(ctx, req)
   const d = ctx.o.deferred
   if (!d) throw new OAuthError('invalid_request', 'deferred issuance is not enabled', { status: 404 })
   const txId = body.transaction_id

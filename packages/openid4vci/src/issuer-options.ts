@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto'
 import type { Clock, JsonObject, RandomSource } from '@bonafide/core'
 import type { X5cValidator } from '@bonafide/jose'
 import type { JwsAlg } from '@bonafide/keys'
@@ -72,8 +73,11 @@ export interface IssuerOptions {
     ready(transactionId: string, ctx: ClaimsContext): Promise<boolean> | boolean
     intervalSeconds?: number
   }
-  /** Credential response encryption (ECDH-ES with A128GCM/A256GCM). */
-  encryption?: { required?: boolean; enc?: readonly ('A128GCM' | 'A256GCM')[] }
+  /**
+   * Credential request and response encryption (ECDH-ES with A128GCM/A256GCM, §10). `required`
+   * applies to both; `requestKey` is the P-256 private key for requests (generated when absent).
+   */
+  encryption?: { required?: boolean; enc?: readonly ('A128GCM' | 'A256GCM')[]; requestKey?: KeyObject }
   proofAlgorithms?: readonly JwsAlg[]
   display?: JsonObject[]
   txCodeMaxAttempts?: number

@@ -33,7 +33,11 @@ export function buildConfigurations(o: IssuerOptions, registry: FormatRegistry):
 }
 
 /** OpenID4VCI §12.2.4 Credential Issuer Metadata. */
-export function buildIssuerMetadata(o: IssuerOptions, configurations: Record<string, JsonObject>): JsonObject {
+export function buildIssuerMetadata(
+  o: IssuerOptions,
+  configurations: Record<string, JsonObject>,
+  requestJwk?: JsonObject,
+): JsonObject {
   const base = o.issuer
   const m: JsonObject = {
     credential_issuer: base,
@@ -45,6 +49,12 @@ export function buildIssuerMetadata(o: IssuerOptions, configurations: Record<str
   }
   if (o.deferred) m.deferred_credential_endpoint = base + PATHS.deferred
   if (o.batchSize >= 2) m.batch_credential_issuance = { batch_size: o.batchSize }
+  if (o.encryption && requestJwk)
+    m.credential_request_encryption = {
+      jwks: { keys: [requestJwk] },
+      enc_values_supported: [...(o.encryption.enc ?? ['A128GCM', 'A256GCM'])],
+      encryption_required: o.encryption.required ?? false,
+    }
   if (o.encryption)
     m.credential_response_encryption = {
       alg_values_supported: ['ECDH-ES'],

@@ -63,6 +63,18 @@ export const zIssuerMetadata = z.looseObject({
   nonce_endpoint: zUrl.optional(),
   deferred_credential_endpoint: zUrl.optional(),
   notification_endpoint: zUrl.optional(),
+  credential_request_encryption: z
+    .looseObject({
+      jwks: z.looseObject({
+        keys: z
+          .array(z.looseObject({ kty: z.string(), alg: z.string().optional(), kid: z.string().optional() }))
+          .min(1)
+          .max(16),
+      }),
+      enc_values_supported: z.array(z.string()).min(1),
+      encryption_required: z.boolean(),
+    })
+    .optional(),
   credential_response_encryption: z
     .looseObject({
       alg_values_supported: z.array(z.string()).min(1),

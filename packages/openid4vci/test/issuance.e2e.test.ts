@@ -41,6 +41,10 @@ async function post(url: string, body: JsonObject, headers: Record<string, strin
   return { status: r.status, headers: r.headers, json: text ? (JSON.parse(text) as JsonObject) : {} }
 }
 
+async function base(r: Running): Promise<JsonObject> {
+  return { aud: r.url, iat: Math.floor(Date.now() / 1000), nonce: await nonce(r) }
+}
+
 async function nonce(r: Running): Promise<string> {
   return String((await post(`${r.url}/nonce`, {}, {})).json.c_nonce)
 }
@@ -418,21 +422,82 @@ describe('OpenID4VCI over HTTP on 127.0.0.1', () => {
     }
   })
 
-  it('§10 encrypted credential responses (A128GCM and A256GCM)', async () => {
+  it('§10 encrypted requests and responses (A128GCM and A256GCM); plain requests refused when required', async () => {
     const e = await startIssuer({ encryption: { required: true } })
     try {
+      const md = await walletFor(e).resolveIssuer(e.url)
+      expect(md.metadata.credential_request_encryption?.jwks.keys[0]?.kid).toBeTruthy()
       for (const enc of ['A128GCM', 'A256GCM'] as const) {
         const { link } = await e.issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })
         const res = await walletFor(e).receiveOffer(link, { count: 2, encrypt: { enc } })
         expect(res.credentials).toHaveLength(2)
       }
       const { link } = await e.issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })
-      await expect(walletFor(e).receiveOffer(link, { count: 1 })).rejects.toMatchObject({
-        error: 'invalid_encryption_parameters',
+      const w = walletFor(e)
+      const s = await w.tokenPreAuthorized(await w.resolveIssuer(e.url), await w.resolveOffer(link))
+      const auth = { authorization: `Bearer ${s.token.access_token}` }
+      const plain = await post(
+        `${e.url}/credential`,
+        { credential_configuration_id: 'pid_sd_jwt', proofs: { jwt: [await proof(newSigner(), await base(e))] } },
+        auth,
+      )
+      expect(plain.status).toBe(400)
+      expect(plain.json.error).toBe('invalid_encryption_parameters')
+      const garbage = await fetcher(`${e.url}/credential`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/jwt', ...auth },
+        body: 'a.b.c.d.e',
       })
+      expect(JSON.parse(utf8Decode(garbage.body)).error).toBe('invalid_encryption_parameters')
     } finally {
       await e.close()
     }
+  })
+
+  it('§8.2 a plain request asking for an encrypted response is refused; §10 the response JWK needs alg', async () => {
+    const e = await startIssuer({ encryption: {} })
+    try {
+      const { link } = await e.issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })
+      const w = walletFor(e)
+      const s = await w.tokenPreAuthorized(await w.resolveIssuer(e.url), await w.resolveOffer(link))
+      const jwk = { kty: 'EC', crv: 'P-256', x: newSigner().publicJwk.x, y: (newSigner().publicJwk as { y: string }).y }
+      const res = await post(
+        `${e.url}/credential`,
+        {
+          credential_configuration_id: 'pid_sd_jwt',
+          proofs: { jwt: ['x'] },
+          credential_response_encryption: { jwk, enc: 'A128GCM' },
+        },
+        { authorization: `Bearer ${s.token.access_token}` },
+      )
+      expect(res.json.error).toBe('invalid_encryption_parameters')
+      // unencrypted requests without response encryption are fine when not required
+      const ok = await w.requestCredentials(s, { configurationId: 'pid_sd_jwt', count: 1 })
+      expect(ok.credentials).toHaveLength(1)
+    } finally {
+      await e.close()
+    }
+  })
+
+  it('wallet client retries once after invalid_nonce', async () => {
+    let first = true
+    const inner = loopbackFetcher()
+    const flaky: typeof inner = async (url, req) => {
+      if (first && url.endsWith('/nonce')) {
+        first = false
+        return {
+          url,
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: new TextEncoder().encode('{"c_nonce":"stale-nonce"}'),
+        }
+      }
+      return inner(url, req)
+    }
+    const { link } = await r.issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })
+    const res = await walletFor(r, { fetcher: flaky }).receiveOffer(link, { count: 2 })
+    expect(first).toBe(false)
+    expect(res.credentials).toHaveLength(2)
   })
 
   it('wallet rejects a credential bound to another key (validation is real)', async () => {

@@ -12,6 +12,7 @@ import {
 import type { JwsAlg, KeyRef, KeyStore, PublicJwk, Signer } from '@bonafide/keys'
 import { createClientAttestationPop, createDpopProof, createPkce } from '@bonafide/oauth2'
 import { compactDecrypt, exportJWK, generateKeyPair } from 'jose'
+import { encryptJson } from '../encryption.js'
 import { Openid4vciError } from '../errors.js'
 import { type CredentialFormat, FormatRegistry } from '../format.js'
 import { PRE_AUTH_GRANT } from '../issuer-options.js'
@@ -329,12 +330,25 @@ export class WalletClient {
     return `${s.token.token_type.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer'} ${s.token.access_token}`
   }
 
+  /** §10: encrypt the request when the issuer requires it, or when it asks for an encrypted response (§8.2). */
+  async #requestBody(s: TokenSession, body: JsonObject): Promise<{ type: string; text: string }> {
+    const re = s.issuer.metadata.credential_request_encryption
+    if (!re || !(re.encryption_required || body.credential_response_encryption !== undefined))
+      return { type: 'application/json', text: JSON.stringify(body) }
+    const found = re.jwks.keys.find((k) => k.alg === 'ECDH-ES' && k.kty === 'EC')
+    const jwk = isJsonObject(found) ? found : undefined
+    const enc = (['A128GCM', 'A256GCM'] as const).find((e) => re.enc_values_supported.includes(e))
+    if (!jwk || !enc) throw new Openid4vciError('openid4vci.credential_failed', 'no usable request encryption key or enc')
+    return { type: 'application/jwt', text: await encryptJson(body, { jwk, enc }) }
+  }
+
   async #protectedPost(s: TokenSession, url: string, body: JsonObject) {
+    const b = await this.#requestBody(s, body)
     return this.#postWithDpop(
       url,
       s,
-      { 'content-type': 'application/json', authorization: this.#authHeader(s) },
-      JSON.stringify(body),
+      { 'content-type': b.type, authorization: this.#authHeader(s) },
+      b.text,
       s.token.access_token,
     )
   }
@@ -377,11 +391,12 @@ export class WalletClient {
         ? { credential_identifier: identifier, proofs }
         : { credential_configuration_id: o.configurationId, proofs }
       let decryptKey: DecryptKey | undefined
-      if (o.encrypt) {
+      const encrypt = o.encrypt ?? (md.credential_response_encryption?.encryption_required ? {} : undefined)
+      if (encrypt) {
         const kp = await generateKeyPair('ECDH-ES', { crv: 'P-256' })
         decryptKey = kp.privateKey
         const jwk = await exportJWK(kp.publicKey)
-        body.credential_response_encryption = { jwk: { ...jwk, alg: 'ECDH-ES', use: 'enc' }, enc: o.encrypt.enc ?? 'A128GCM' }
+        body.credential_response_encryption = { jwk: { ...jwk, alg: 'ECDH-ES', use: 'enc' }, enc: encrypt.enc ?? 'A128GCM' }
       }
       const r = await this.#protectedPost(s, md.credential_endpoint, body)
       if (r.status === 400 && attempt === 0 && r.text.includes('"invalid_nonce"')) continue
