@@ -22,7 +22,17 @@ export async function authorize(ctx: IssuerContext, req: Request): Promise<Autho
     throw new OAuthError('invalid_token', 'access token is missing', { status: 401, headers: { 'www-authenticate': 'Bearer' } })
   const scheme = (m[1] ?? '').toLowerCase()
   const token = m[2] ?? ''
-  const record = await ctx.o.store.get('access_token', hashSecret(token))
+  const ext = ctx.o.externalAuthorizationServer
+  const info = ext ? await ext.verifyAccessToken(token, req) : undefined
+  const record: JsonObject | undefined = ext
+    ? info && {
+        sessionId: info.sessionId,
+        configurationIds: [...info.configurationIds],
+        ...(info.credentialIdentifiers ? { credentialIdentifiers: { ...info.credentialIdentifiers } } : {}),
+        ...(info.jkt ? { jkt: info.jkt } : {}),
+        ...(info.clientId ? { clientId: info.clientId } : {}),
+      }
+    : await ctx.o.store.get('access_token', hashSecret(token))
   if (!record) throw new OAuthError('invalid_token', 'access token is invalid or expired', { status: 401, headers: challenge })
   if (typeof record.jkt === 'string') {
     if (scheme !== 'dpop')

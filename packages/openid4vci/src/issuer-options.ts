@@ -40,6 +40,18 @@ export interface StatusAllocatorLike {
   allocate(n: number): Promise<readonly { uri: string; idx: number }[]>
 }
 
+/** What an external authorization server's access token grants (from introspection or a JWT access token). */
+export interface ExternalTokenInfo {
+  /** Key for the claims callback's session data (the issuer store's `session` entry, if any). */
+  readonly sessionId: string
+  readonly configurationIds: readonly string[]
+  /** `credential_identifiers` → configuration id, when the AS returned authorization_details. */
+  readonly credentialIdentifiers?: Readonly<Record<string, string>>
+  /** DPoP key thumbprint (`cnf.jkt`) the token is bound to. */
+  readonly jkt?: string
+  readonly clientId?: string
+}
+
 export interface IssuerOptions {
   /** Credential Issuer Identifier (also the built-in authorization server's issuer). */
   issuer: string
@@ -57,6 +69,15 @@ export interface IssuerOptions {
   clientAttestation?: { trustedProviders: X5cValidator; required?: boolean }
   /** DPoP at the token endpoint (tokens presented with a proof are bound); `nonce` demands server nonces. */
   dpop?: { required?: boolean; nonce?: boolean }
+  /**
+   * Use an external authorization server instead of the built-in one: metadata names it, the
+   * built-in AS endpoints are not routed, and access tokens are checked by `verifyAccessToken`
+   * (undefined = invalid token).
+   */
+  externalAuthorizationServer?: {
+    issuer: string
+    verifyAccessToken(token: string, req: Request): Promise<ExternalTokenInfo | undefined>
+  }
   /** Approve an authorization request (user authentication happens here); undefined refuses with access_denied. */
   authorize?: (req: {
     clientId: string

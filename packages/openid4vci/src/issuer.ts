@@ -49,7 +49,9 @@ export function createIssuer(o: IssuerOptions): Issuer {
   }
   const base = new URL(o.issuer).pathname.replace(/\/$/, '')
   const routes = new Map<string, (req: Request) => Promise<Response>>()
+  const builtInAs = new Set(['asMetadata', 'par', 'authorize', 'token'])
   for (const [k, p] of Object.entries(PATHS)) {
+    if (o.externalAuthorizationServer && builtInAs.has(k)) continue
     const h = handlers[k as keyof typeof PATHS]
     // RFC 8414 §3 / OpenID4VCI §12.2.2: well-known paths go before the issuer's path.
     routes.set(p.startsWith('/.well-known/') ? p + base : base + p, h)

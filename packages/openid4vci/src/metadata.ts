@@ -41,7 +41,7 @@ export function buildIssuerMetadata(
   const base = o.issuer
   const m: JsonObject = {
     credential_issuer: base,
-    authorization_servers: [base],
+    authorization_servers: [o.externalAuthorizationServer?.issuer ?? base],
     credential_endpoint: base + PATHS.credential,
     nonce_endpoint: base + PATHS.nonce,
     notification_endpoint: base + PATHS.notification,

@@ -86,7 +86,7 @@ export async function startIssuer(over: Partial<IssuerOptions> & { trustProvider
     batchSize: 50,
     claims: () => PID_CLAIMS,
     audit: (r) => {
-      audits.push({ ...r })
+      audits.push(JSON.parse(JSON.stringify(r)))
     },
     notification: (e) => {
       notifications.push({ ...e })

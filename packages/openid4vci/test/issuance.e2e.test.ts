@@ -182,7 +182,7 @@ describe('OpenID4VCI over HTTP on 127.0.0.1', () => {
     it('Appendix F.4 private key in the header is invalid_proof', async () => {
       const k = generateKeyObject('ES256')
       const s = createLocalSigner(k, { store: 't', id: 'p' }, 'ES256')
-      const res = await request({ jwt: [await proof(s, await base(), { jwk: exportPrivateJwk(k) })] })
+      const res = await request({ jwt: [await proof(s, await base(), { jwk: { ...exportPrivateJwk(k) } })] })
       expect(res.json.error).toBe('invalid_proof')
     })
     it('Appendix F.1 wrong typ and kid+jwk together are invalid_proof', async () => {
@@ -393,6 +393,90 @@ describe('OpenID4VCI over HTTP on 127.0.0.1', () => {
       expect(bearer.json.error).toBe('invalid_token')
     } finally {
       await a.close()
+    }
+  })
+
+  it('§5.1.3 authorization code flow from an offer with issuer_state: claims come from the offer session', async () => {
+    const seen: JsonObject[] = []
+    const a = await startIssuer({
+      claims: (c) => {
+        seen.push(c.sessionData)
+        return { ...PID_CLAIMS, given_name: String(c.sessionData.name ?? 'none') }
+      },
+    })
+    try {
+      const o = await a.issuer.createOffer({
+        configurationIds: ['pid_sd_jwt'],
+        preAuthorized: false,
+        authorizationCode: true,
+        sessionData: { name: 'Offer-Erika' },
+      })
+      const clientId = 'wallet-2'
+      const w = walletFor(a, { clientId })
+      const offer = await w.resolveOffer(o.link)
+      const userAgent = async (url: string) => String((await fetcher(url, { method: 'GET' })).headers.location)
+      const session = await w.tokenAuthorizationCode(await w.resolveIssuer(a.url), {
+        configurationIds: ['pid_sd_jwt'],
+        redirectUri: 'https://wallet.example/cb',
+        issuerState: offer.grants?.authorization_code?.issuer_state ?? '',
+        userAgent,
+      })
+      const res = await w.requestCredentials(session, { configurationId: 'pid_sd_jwt', count: 2 })
+      expect(res.credentials[0]?.claims?.given_name).toBe('Offer-Erika')
+      expect(seen.at(-1)).toEqual({ name: 'Offer-Erika' })
+      // issuer_state is single use
+      await expect(
+        w.tokenAuthorizationCode(await w.resolveIssuer(a.url), {
+          configurationIds: ['pid_sd_jwt'],
+          redirectUri: 'https://wallet.example/cb',
+          issuerState: offer.grants?.authorization_code?.issuer_state ?? '',
+          userAgent: async (url) => {
+            const r2 = await fetcher(url, { method: 'GET' })
+            expect(r2.status).toBe(400)
+            return 'https://wallet.example/cb?error=invalid_request'
+          },
+        }),
+      ).rejects.toBeTruthy()
+    } finally {
+      await a.close()
+    }
+  })
+
+  it('RFC 9126 §2.1 PAR refuses plain PKCE and a missing code_challenge', async () => {
+    const par = (body: string) =>
+      fetcher(`${r.url}/par`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body })
+    const common = `response_type=code&client_id=c&redirect_uri=${encodeURIComponent('https://w.example/cb')}&scope=pid`
+    expect(
+      JSON.parse(utf8Decode((await par(`${common}&code_challenge=${'a'.repeat(43)}&code_challenge_method=plain`)).body)).error,
+    ).toBe('invalid_request')
+    expect(JSON.parse(utf8Decode((await par(common)).body)).error).toBe('invalid_request')
+  })
+
+  it('an external authorization server plugs in through verifyAccessToken', async () => {
+    const x = await startIssuer({
+      externalAuthorizationServer: {
+        issuer: 'https://as.example',
+        verifyAccessToken: async (t) =>
+          t === 'ext-token-1' ? { sessionId: 's-ext', configurationIds: ['pid_sd_jwt'] } : undefined,
+      },
+    })
+    try {
+      expect((x.issuer.metadata.authorization_servers as string[])[0]).toBe('https://as.example')
+      expect((await fetcher(`${x.url}/token`, { method: 'POST', body: '' })).status).toBe(404)
+      const ok = await post(
+        `${x.url}/credential`,
+        { credential_configuration_id: 'pid_sd_jwt', proofs: { jwt: [await proof(newSigner(), await base(x))] } },
+        { authorization: 'Bearer ext-token-1' },
+      )
+      expect(ok.status).toBe(200)
+      const bad = await post(
+        `${x.url}/credential`,
+        { credential_configuration_id: 'pid_sd_jwt' },
+        { authorization: 'Bearer other' },
+      )
+      expect(bad.status).toBe(401)
+    } finally {
+      await x.close()
     }
   })
 
