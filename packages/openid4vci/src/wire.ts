@@ -56,6 +56,11 @@ export const zCredentialConfiguration = z.looseObject({
     .optional(),
 })
 
+const zEncJwks = z
+  .array(z.looseObject({ kty: z.string(), alg: z.string().optional(), kid: z.string().optional() }))
+  .min(1)
+  .max(16)
+
 export const zIssuerMetadata = z.looseObject({
   credential_issuer: zUrl,
   authorization_servers: z.array(zUrl).min(1).optional(),
@@ -65,12 +70,8 @@ export const zIssuerMetadata = z.looseObject({
   notification_endpoint: zUrl.optional(),
   credential_request_encryption: z
     .looseObject({
-      jwks: z.looseObject({
-        keys: z
-          .array(z.looseObject({ kty: z.string(), alg: z.string().optional(), kid: z.string().optional() }))
-          .min(1)
-          .max(16),
-      }),
+      // A JWK Set; the 1.0 metadata example shows a bare array of JWKs, which is accepted and normalized.
+      jwks: z.union([z.looseObject({ keys: zEncJwks }), zEncJwks.transform((keys) => ({ keys }))]),
       enc_values_supported: z.array(z.string()).min(1),
       encryption_required: z.boolean(),
     })

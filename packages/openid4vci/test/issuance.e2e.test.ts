@@ -480,6 +480,66 @@ describe('OpenID4VCI over HTTP on 127.0.0.1', () => {
     }
   })
 
+  it('§12.2.4 key_attestations_required: a plain proof and an attestation with the wrong key_storage are invalid_proof', async () => {
+    const k = await startIssuer({
+      keyAttestation: {
+        trustedProviders: (await import('@bonafide/jose')).createX5cValidator([provider.rootPem]),
+        mandatory: true,
+        required: { key_storage: ['iso_18045_high'] },
+      },
+    })
+    try {
+      const md = await walletFor(k).resolveIssuer(k.url)
+      expect(
+        md.metadata.credential_configurations_supported.pid_sd_jwt?.proof_types_supported?.jwt?.key_attestations_required,
+      ).toEqual({
+        key_storage: ['iso_18045_high'],
+      })
+      const { link } = await k.issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })
+      await expect(walletFor(k).receiveOffer(link, { count: 1 })).rejects.toMatchObject({ error: 'invalid_proof' })
+      const o2 = await k.issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })
+      await expect(
+        walletFor(k).receiveOffer(o2.link, {
+          count: 2,
+          keyAttestation: { attestor: provider.attestor({ keyStorage: ['iso_18045_basic'] }) },
+        }),
+      ).rejects.toMatchObject({ error: 'invalid_proof' })
+      const o3 = await k.issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })
+      const ok = await walletFor(k).receiveOffer(o3.link, { count: 2, keyAttestation: { attestor: provider.attestor() } })
+      expect(ok.credentials).toHaveLength(2)
+    } finally {
+      await k.close()
+    }
+  })
+
+  it('§12.2.2 wallet refuses metadata whose credential_issuer differs from the identifier used', async () => {
+    const inner = loopbackFetcher()
+    const lying: typeof inner = async (url, req) => {
+      const res = await inner(url, req)
+      if (!url.includes('openid-credential-issuer')) return res
+      const m = JSON.parse(utf8Decode(res.body)) as JsonObject
+      return { ...res, body: new TextEncoder().encode(JSON.stringify({ ...m, credential_issuer: 'https://evil.example' })) }
+    }
+    await expect(walletFor(r, { fetcher: lying }).resolveIssuer(r.url)).rejects.toMatchObject({
+      code: 'openid4vci.metadata_invalid',
+    })
+  })
+
+  it('RFC 9207 wallet refuses an authorization response with another iss', async () => {
+    const w = walletFor(r, { clientId: 'wallet-3' })
+    await expect(
+      w.tokenAuthorizationCode(await w.resolveIssuer(r.url), {
+        configurationIds: ['pid_sd_jwt'],
+        redirectUri: 'https://wallet.example/cb',
+        userAgent: async (url) => {
+          const back = new URL(String((await fetcher(url, { method: 'GET' })).headers.location))
+          back.searchParams.set('iss', 'https://mix-up.example')
+          return back.toString()
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'openid4vci.token_failed' })
+  })
+
   it('§9 deferred issuance and §11 notification', async () => {
     let ready = false
     const d = await startIssuer({ deferred: { defer: () => true, ready: () => ready, intervalSeconds: 1 } })
