@@ -6,6 +6,7 @@ import { handleCredential, handleNonce } from './credential-endpoint.js'
 import { handleDeferred, handleNotification } from './deferred-notification.js'
 import { type IssuerOptions, PATHS } from './issuer-options.js'
 import { type CreatedOffer, type CreateOfferOptions, createOffer, handleOfferByReference } from './offer.js'
+import { signIssuerMetadata } from './signed-metadata.js'
 
 export interface Issuer {
   /** The whole issuer (and its authorization server) as one Fetch API handler. */
@@ -36,7 +37,14 @@ export function createIssuer(o: IssuerOptions): Issuer {
       o.onError ? { onError: o.onError } : {},
     )
   const handlers = {
-    issuerMetadata: wrap('GET', async () => jsonResponse(ctx.metadata, 200, { 'cache-control': 'max-age=60' })),
+    issuerMetadata: wrap('GET', async (req) => {
+      const sm = o.signedMetadata
+      if (sm && (req.headers.get('accept') ?? '').includes('application/jwt')) {
+        const jwt = await signIssuerMetadata(ctx.metadata, { ...sm, clock: ctx.clock })
+        return new Response(jwt, { status: 200, headers: { 'content-type': 'application/jwt', 'cache-control': 'max-age=60' } })
+      }
+      return jsonResponse(ctx.metadata, 200, { 'cache-control': 'max-age=60' })
+    }),
     asMetadata: wrap('GET', async () => jsonResponse(ctx.asMetadata, 200, { 'cache-control': 'max-age=60' })),
     offer: wrap('GET', async (req) => handleOfferByReference(ctx, new URL(req.url).pathname.slice(PATHS.offer.length + 1))),
     par: wrap('POST', (req) => handlePar(ctx, req)),

@@ -11,6 +11,7 @@ import {
 import { createDpopProof } from '@bonafide/oauth2'
 import { createKeyAttestation, PROOF_TYP, type TokenSession } from '@bonafide/openid4vci'
 import { decodeSdJwt } from '@bonafide/sd-jwt'
+import { createDevChain } from '@bonafide/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   createWalletProvider,
@@ -538,6 +539,28 @@ describe('OpenID4VCI over HTTP on 127.0.0.1', () => {
         },
       }),
     ).rejects.toMatchObject({ code: 'openid4vci.token_failed' })
+  })
+
+  it('§12.2.3 signed metadata: verified against the trusted signer, refused from another, required when asked', async () => {
+    const { createX5cValidator } = await import('@bonafide/jose')
+    const chain = await createDevChain({ alg: 'ES256' })
+    const sm = { signer: createLocalSigner(chain.leaf.key, { store: 't', id: 'md' }, 'ES256'), x5c: chain.x5c }
+    const s = await startIssuer({ signedMetadata: sm })
+    try {
+      const good = walletFor(s, { signedMetadata: { trust: createX5cValidator([chain.root.pem]), required: true } })
+      const md = await good.resolveIssuer(s.url)
+      expect(md.metadata.credential_issuer).toBe(s.url)
+      expect(md.metadata).not.toHaveProperty('sub')
+      const other = await createDevChain({ alg: 'ES256' })
+      const bad = walletFor(s, { signedMetadata: { trust: createX5cValidator([other.root.pem]) } })
+      await expect(bad.resolveIssuer(s.url)).rejects.toMatchObject({ code: 'openid4vci.metadata_invalid' })
+      const strict = walletFor(r, { signedMetadata: { trust: createX5cValidator([chain.root.pem]), required: true } })
+      await expect(strict.resolveIssuer(r.url)).rejects.toMatchObject({ code: 'openid4vci.metadata_invalid' })
+      // plain JSON still served to wallets that do not ask
+      expect((await walletFor(s).resolveIssuer(s.url)).metadata.credential_issuer).toBe(s.url)
+    } finally {
+      await s.close()
+    }
   })
 
   it('§9 deferred issuance and §11 notification', async () => {

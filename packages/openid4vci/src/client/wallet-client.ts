@@ -9,6 +9,7 @@ import {
   systemClock,
   systemRandom,
 } from '@bonafide/core'
+import type { X5cValidator } from '@bonafide/jose'
 import type { JwsAlg, KeyRef, KeyStore, PublicJwk, Signer } from '@bonafide/keys'
 import { createClientAttestationPop, createDpopProof, createPkce } from '@bonafide/oauth2'
 import { compactDecrypt, exportJWK, generateKeyPair } from 'jose'
@@ -16,6 +17,7 @@ import { encryptJson } from '../encryption.js'
 import { Openid4vciError } from '../errors.js'
 import { type CredentialFormat, FormatRegistry } from '../format.js'
 import { PRE_AUTH_GRANT } from '../issuer-options.js'
+import { verifySignedIssuerMetadata } from '../signed-metadata.js'
 import {
   type AsMetadata,
   type CredentialOffer,
@@ -42,6 +44,8 @@ export interface WalletClientOptions {
   walletAttestation?: { attestation: string; instanceSigner: Signer }
   /** Bind tokens with DPoP using this key (generated in the key store when `true`). */
   dpop?: boolean
+  /** Ask for signed metadata (§12.2.3) and verify it against these anchors; `required` refuses unsigned metadata. */
+  signedMetadata?: { trust: X5cValidator; required?: boolean }
   clock?: Clock
   random?: RandomSource
 }
@@ -149,9 +153,21 @@ export class WalletClient {
 
   /** OpenID4VCI §12.2.2 / RFC 8414: fetch metadata; `credential_issuer` must equal the identifier used. */
   async resolveIssuer(credentialIssuer: string): Promise<ResolvedIssuer> {
-    const metadata = parseIssuerMetadata(
-      jsonOf(await send(this.#o.fetcher, wellKnown(credentialIssuer, 'openid-credential-issuer'), { method: 'GET' })),
-    )
+    const sm = this.#o.signedMetadata
+    const reply = await send(this.#o.fetcher, wellKnown(credentialIssuer, 'openid-credential-issuer'), {
+      method: 'GET',
+      headers: {
+        accept: sm ? (sm.required ? 'application/jwt' : 'application/jwt, application/json;q=0.5') : 'application/json',
+      },
+    })
+    let raw: JsonObject
+    if (sm && reply.status === 200 && reply.contentType === 'application/jwt') {
+      raw = verifySignedIssuerMetadata(reply.text.trim(), { trust: sm.trust, issuer: credentialIssuer, clock: this.#clock })
+    } else {
+      if (sm?.required) throw new Openid4vciError('openid4vci.metadata_invalid', 'signed metadata is required')
+      raw = jsonOf(reply)
+    }
+    const metadata = parseIssuerMetadata(raw)
     if (!sameIssuer(metadata.credential_issuer, credentialIssuer))
       throw new Openid4vciError('openid4vci.metadata_invalid', 'credential_issuer does not match the identifier used')
     const as = metadata.authorization_servers?.[0] ?? credentialIssuer
