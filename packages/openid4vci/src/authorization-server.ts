@@ -120,7 +120,7 @@ async function redeemPreAuthorized(ctx: IssuerContext, form: Record<string, stri
   } else if (form.tx_code) throw new OAuthError('invalid_request', 'tx_code was not expected')
   const taken = await ctx.o.store.take('pre_authorized_code', key)
   if (!taken) throw grantError('pre-authorized code is invalid, expired or used')
-  return { sessionId: taken.sessionId ?? null, configurationIds: taken.configurationIds ?? [] }
+  return { sessionId: taken.sessionId ?? null, configurationIds: taken.configurationIds ?? [], preAuthorized: true }
 }
 
 async function redeemAuthorizationCode(
@@ -160,11 +160,12 @@ export async function handleToken(ctx: IssuerContext, req: Request): Promise<Res
   const body: JsonObject = { access_token: accessToken, token_type: jkt ? 'DPoP' : 'Bearer', expires_in: ttl }
   if (grant.viaDetails) {
     // OpenID4VCI §6.2: one credential identifier per authorized configuration.
-    rec.credentialIdentifiers = Object.fromEntries(configurationIds.map((id) => [`${id}:${ctx.newId(6)}`, id]))
+    const identifiers: Record<string, string> = Object.fromEntries(configurationIds.map((id) => [`${id}:${ctx.newId(6)}`, id]))
+    rec.credentialIdentifiers = identifiers
     body.authorization_details = configurationIds.map((id) => ({
       type: 'openid_credential',
       credential_configuration_id: id,
-      credential_identifiers: Object.entries(rec.credentialIdentifiers as Record<string, string>)
+      credential_identifiers: Object.entries(identifiers)
         .filter(([, c]) => c === id)
         .map(([k]) => k),
     }))

@@ -14,6 +14,8 @@ export interface ProofCheckOptions {
   skewSeconds?: number
   /** `iss` must equal this client_id when the token was issued to an identified client. */
   clientId?: string
+  /** The token came from anonymous pre-authorized access: proofs MUST NOT carry `iss` (Appendix F.1). */
+  anonymous?: boolean
   keyAttestation?: KeyAttestationPolicy & { mandatory: boolean; profile: 'openid4vci' | 'ts3' }
 }
 
@@ -40,6 +42,7 @@ function checkClaims(p: JsonObject, o: ProofCheckOptions): string | undefined {
   const now = Math.floor(o.clock.now() / 1000)
   if (typeof p.iat !== 'number') throw bad('proof iat is required')
   if (p.iat > now + (o.skewSeconds ?? 60) || p.iat < now - (o.maxAgeSeconds ?? 300)) throw bad('proof iat is outside the window')
+  if (p.iss !== undefined && o.anonymous) throw bad('proof iss must be omitted for anonymous pre-authorized access')
   if (p.iss !== undefined && (typeof p.iss !== 'string' || (o.clientId !== undefined && p.iss !== o.clientId)))
     throw bad('proof iss does not match the client')
   if (p.nonce !== undefined && typeof p.nonce !== 'string') throw bad('proof nonce must be a string')

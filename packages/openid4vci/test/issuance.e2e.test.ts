@@ -162,6 +162,10 @@ describe('OpenID4VCI over HTTP on 127.0.0.1', () => {
       const res = await request({ jwt: [await proof(newSigner(), { ...(await base()), aud: 'https://other.example' })] })
       expect(res.json.error).toBe('invalid_proof')
     })
+    it('Appendix F.1 iss in a proof under anonymous pre-authorized access is invalid_proof', async () => {
+      const res = await request({ jwt: [await proof(newSigner(), { ...(await base()), iss: 'some-client' })] })
+      expect(res.json.error).toBe('invalid_proof')
+    })
     it('Appendix F.4 stale iat is invalid_proof', async () => {
       const res = await request({
         jwt: [await proof(newSigner(), { ...(await base()), iat: Math.floor(Date.now() / 1000) - 3600 })],
@@ -231,11 +235,16 @@ describe('OpenID4VCI over HTTP on 127.0.0.1', () => {
         const r3 = await startIssuer({ trustProviders: [provider.rootPem], batchSize: 3, profile })
         try {
           const { link } = await r3.issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })
-          const res = await walletFor(r3).receiveOffer(link, {
+          const keyStore = new MemoryKeyStore()
+          const res = await walletFor(r3, { keyStore }).receiveOffer(link, {
             count: 5,
             keyAttestation: { attestor: provider.attestor({ profile }), profile },
           })
           checkBatch(r3, res.credentials, 3)
+          // the two attested keys the issuer did not bind are deleted from the wallet's key store
+          const left: string[] = []
+          for await (const k of keyStore.list()) left.push(k.ref.id)
+          expect(left.sort()).toEqual(res.credentials.map((c) => c.keyRef.id).sort())
           expect(r3.audits.at(-1)?.attested).toBe(true)
         } finally {
           await r3.close()

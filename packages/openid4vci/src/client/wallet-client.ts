@@ -385,6 +385,26 @@ export class WalletClient {
     const alg = this.#o.alg ?? 'ES256'
     const signers: Signer[] = []
     for (let i = 0; i < o.count; i++) signers.push(await this.#o.keyStore.signer(await this.#o.keyStore.generate({ alg })))
+    try {
+      const res = await this.#request(s, o, signers, md)
+      // Keys the issuer did not bind (key attestation beyond batch_size) are deleted again.
+      if (!res.transactionId) {
+        const bound = new Set(res.credentials.map((c) => c.keyRef.id))
+        for (const x of signers) if (!bound.has(x.keyRef.id)) await this.#o.keyStore.delete(x.keyRef)
+      }
+      return res
+    } catch (e) {
+      for (const x of signers) await this.#o.keyStore.delete(x.keyRef).catch(() => undefined)
+      throw e
+    }
+  }
+
+  async #request(
+    s: TokenSession,
+    o: RequestCredentialsOptions,
+    signers: readonly Signer[],
+    md: IssuerMetadata,
+  ): Promise<CredentialsResult> {
     const identifier = o.credentialIdentifier ?? this.#identifierFor(s, o.configurationId)
     for (let attempt = 0; ; attempt++) {
       const nonce = await this.nonce(s.issuer)
