@@ -158,6 +158,19 @@ describe('OpenID4VCI over HTTP on 127.0.0.1', () => {
       expect(again.status).toBe(400)
       expect(again.json.error).toBe('invalid_nonce')
     })
+    it('§7 a c_nonce is single use across concurrent requests (exactly one succeeds)', async () => {
+      const p = await base()
+      const rs = await Promise.all(Array.from({ length: 6 }, async () => request({ jwt: [await proof(newSigner(), p)] })))
+      expect(rs.filter((x) => x.status === 200)).toHaveLength(1)
+      expect(rs.filter((x) => x.json.error === 'invalid_nonce')).toHaveLength(5)
+    })
+    it('§7 the nonce endpoint is not cacheable and nonces are unpredictable', async () => {
+      const a = await post(`${r.url}/nonce`, {}, {})
+      const b = await post(`${r.url}/nonce`, {}, {})
+      expect(a.headers['cache-control']).toBe('no-store')
+      expect(a.json.c_nonce).not.toBe(b.json.c_nonce)
+      expect(String(a.json.c_nonce).length).toBeGreaterThanOrEqual(43)
+    })
     it('Appendix F.4 wrong aud is invalid_proof', async () => {
       const res = await request({ jwt: [await proof(newSigner(), { ...(await base()), aud: 'https://other.example' })] })
       expect(res.json.error).toBe('invalid_proof')
@@ -401,6 +414,38 @@ describe('OpenID4VCI over HTTP on 127.0.0.1', () => {
         { authorization: `Bearer ${session.token.access_token}` },
       )
       expect(bearer.json.error).toBe('invalid_token')
+    } finally {
+      await a.close()
+    }
+  })
+
+  it('attest_jwt_client_auth: PAR without a wallet attestation is invalid_client when required', async () => {
+    const a = await startIssuer({
+      clientAttestation: {
+        trustedProviders: (await import('@bonafide/jose')).createX5cValidator([provider.rootPem]),
+        required: true,
+      },
+    })
+    try {
+      const w = walletFor(a, { clientId: 'no-attestation' })
+      const err = await w
+        .tokenAuthorizationCode(await w.resolveIssuer(a.url), {
+          configurationIds: ['pid_sd_jwt'],
+          redirectUri: 'https://wallet.example/cb',
+          userAgent: async () => 'https://wallet.example/cb',
+        })
+        .catch((e: unknown) => e)
+      expect(err).toMatchObject({ error: 'invalid_client', status: 401 })
+      const other = await createWalletProvider()
+      const w2 = walletFor(a, { clientId: 'c2', walletAttestation: await walletAttestationFor(other, 'c2') })
+      const err2 = await w2
+        .tokenAuthorizationCode(await w2.resolveIssuer(a.url), {
+          configurationIds: ['pid_sd_jwt'],
+          redirectUri: 'https://wallet.example/cb',
+          userAgent: async () => 'https://wallet.example/cb',
+        })
+        .catch((e: unknown) => e)
+      expect(err2).toMatchObject({ error: 'invalid_client' })
     } finally {
       await a.close()
     }
