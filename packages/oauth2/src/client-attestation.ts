@@ -9,9 +9,10 @@ import {
   systemClock,
   systemRandom,
 } from '@bonafide/core'
-import { decodeX5c, parseCompactJws, signCompactJws, verifyJwsSignature, type X5cValidator } from '@bonafide/jose'
+import { parseCompactJws, signCompactJws, verifyJwsSignature, type X5cValidator } from '@bonafide/jose'
 import { type PublicJwk, parsePublicJwk, type Signer } from '@bonafide/keys'
 import type { ReplayGuard } from './replay.js'
+import { validateX5cHeader } from './x5c-profile.js'
 
 export const CLIENT_ATTESTATION_TYP = 'oauth-client-attestation+jwt'
 export const CLIENT_ATTESTATION_POP_TYP = 'oauth-client-attestation-pop+jwt'
@@ -100,7 +101,7 @@ export async function verifyClientAttestation(
   }
   if (att.header.typ !== CLIENT_ATTESTATION_TYP) throw fail('client attestation typ is wrong')
   try {
-    const chain = o.trustedProviders.validate(decodeX5c(att.header.x5c), nowMs)
+    const chain = validateX5cHeader(o.trustedProviders, att.header.x5c, nowMs)
     verifyJwsSignature(att, chain.leafKey)
   } catch {
     throw fail('client attestation is not from a trusted wallet provider')

@@ -202,5 +202,6 @@ export async function handleCredential(ctx: IssuerContext, req: Request): Promis
 export async function handleNonce(ctx: IssuerContext): Promise<Response> {
   const n = ctx.newId()
   await ctx.o.store.put('c_nonce', n, {}, ctx.expiresIn(ctx.o.nonceTtlSeconds ?? 300))
-  return jsonResponse({ c_nonce: n })
+  // HAIP §4: wallets take a DPoP-Nonce from the nonce endpoint too.
+  return jsonResponse({ c_nonce: n }, 200, ctx.dpopNonces ? { 'dpop-nonce': await ctx.dpopNonces.current() } : {})
 }

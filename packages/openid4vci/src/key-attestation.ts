@@ -1,6 +1,7 @@
 import { type Clock, epochSeconds, isJsonObject, type JsonObject, OAuthError, systemClock } from '@bonafide/core'
-import { decodeX5c, type ParsedJws, parseCompactJws, signCompactJws, verifyJwsSignature, type X5cValidator } from '@bonafide/jose'
+import { type ParsedJws, parseCompactJws, signCompactJws, verifyJwsSignature, type X5cValidator } from '@bonafide/jose'
 import { type JwsAlg, type PublicJwk, parsePublicJwk, type Signer } from '@bonafide/keys'
+import { validateX5cHeader } from '@bonafide/oauth2'
 
 /** OpenID4VCI Appendix D.1 typ, and the EUDI TS3 spelling. */
 export const KEY_ATTESTATION_TYPS = ['key-attestation+jwt', 'keyattestation+jwt'] as const
@@ -44,7 +45,7 @@ export async function verifyKeyAttestation(
   if (o.algorithms && !o.algorithms.includes(jws.header.alg)) throw invalidProof('key attestation alg not allowed')
   const nowMs = (o.clock ?? systemClock).now()
   try {
-    const chain = o.trustedProviders.validate(decodeX5c(jws.header.x5c), nowMs)
+    const chain = validateX5cHeader(o.trustedProviders, jws.header.x5c, nowMs)
     verifyJwsSignature(jws, chain.leafKey)
   } catch {
     throw invalidProof('key attestation is not signed by a trusted wallet provider')

@@ -1,6 +1,7 @@
 import { type Clock, epochSeconds, type JsonObject, systemClock } from '@bonafide/core'
-import { decodeX5c, type ParsedJws, parseCompactJws, signCompactJws, verifyJwsSignature, type X5cValidator } from '@bonafide/jose'
+import { type ParsedJws, parseCompactJws, signCompactJws, verifyJwsSignature, type X5cValidator } from '@bonafide/jose'
 import type { Signer } from '@bonafide/keys'
+import { validateX5cHeader } from '@bonafide/oauth2'
 import { Openid4vciError } from './errors.js'
 
 export const SIGNED_METADATA_TYP = 'openidvci-issuer-metadata+jwt'
@@ -33,7 +34,7 @@ export function verifySignedIssuerMetadata(jwt: string, o: { trust: X5cValidator
   if (jws.header.typ !== SIGNED_METADATA_TYP) throw fail('signed metadata typ is wrong')
   const nowMs = (o.clock ?? systemClock).now()
   try {
-    verifyJwsSignature(jws, o.trust.validate(decodeX5c(jws.header.x5c), nowMs).leafKey)
+    verifyJwsSignature(jws, validateX5cHeader(o.trust, jws.header.x5c, nowMs).leafKey)
   } catch (cause) {
     throw new Openid4vciError('openid4vci.metadata_invalid', 'signed metadata is not from a trusted signer', { cause })
   }

@@ -28,6 +28,7 @@ export interface WalletProvider {
   signer: Signer
   x5c: string[]
   rootPem: string
+  rootB64: string
   attestor(o?: { profile?: 'openid4vci' | 'ts3'; validForSeconds?: number; keyStorage?: string[] }): KeyAttestor
 }
 
@@ -39,6 +40,7 @@ export async function createWalletProvider(): Promise<WalletProvider> {
     signer,
     x5c: chain.x5c,
     rootPem: chain.root.pem,
+    rootB64: chain.root.b64,
     attestor:
       (o = {}) =>
       ({ keys, nonce }) =>

@@ -317,6 +317,18 @@ describe('OpenID4VCI over HTTP on 127.0.0.1', () => {
       const res = await attestedRequest({ ka: (keys, n) => other.attestor()({ keys: keys.map((k) => k.publicJwk), nonce: n }) })
       expect(res.json.error).toBe('invalid_proof')
     })
+    it('HAIP §4.5.1 a key attestation whose x5c includes the trust anchor is invalid_proof', async () => {
+      const res = await attestedRequest({
+        ka: (keys, n) =>
+          createKeyAttestation({
+            providerSigner: provider.signer,
+            x5c: [...provider.x5c, provider.rootB64],
+            attestedKeys: keys.map((k) => k.publicJwk),
+            nonce: n,
+          }),
+      })
+      expect(res.json.error).toBe('invalid_proof')
+    })
     it('Appendix D.1 expired key attestation is invalid_proof', async () => {
       const res = await attestedRequest({
         ka: (keys, n) =>
@@ -373,6 +385,7 @@ describe('OpenID4VCI over HTTP on 127.0.0.1', () => {
       const session = await w.tokenAuthorizationCode(iss, {
         configurationIds: ['pid_sd_jwt'],
         redirectUri: 'https://wallet.example/cb',
+        authorizationDetails: true,
         userAgent: async (url) => {
           const res = await fetcher(url, { method: 'GET' })
           expect(res.status).toBe(302)

@@ -268,6 +268,8 @@ export class WalletClient {
       redirectUri: string
       issuerState?: string
       userAgent: (authorizationUrl: string) => Promise<string>
+      /** Send `authorization_details` instead of `scope` (HAIP §4.3 asks for scope; default when every configuration has one). */
+      authorizationDetails?: boolean
     },
   ): Promise<TokenSession> {
     const clientId = this.#o.clientId
@@ -287,9 +289,7 @@ export class WalletClient {
       code_challenge_method: 'S256',
       state,
       issuer_state: o.issuerState,
-      authorization_details: JSON.stringify(
-        o.configurationIds.map((id) => ({ type: 'openid_credential', credential_configuration_id: id })),
-      ),
+      ...this.#authorizationScope(issuer, o.configurationIds, o.authorizationDetails === true),
     })
     const par = jsonOf(
       await send(this.#o.fetcher, as.pushed_authorization_request_endpoint, {
@@ -332,11 +332,22 @@ export class WalletClient {
     return { issuer, token, ...session }
   }
 
-  /** OpenID4VCI §7: a fresh c_nonce. */
-  async nonce(issuer: ResolvedIssuer): Promise<string> {
+  #authorizationScope(issuer: ResolvedIssuer, ids: readonly string[], details: boolean): Record<string, string> {
+    const scopes = ids.map((id) => issuer.metadata.credential_configurations_supported[id]?.scope)
+    if (!details && scopes.every((x) => typeof x === 'string')) return { scope: scopes.join(' ') }
+    return {
+      authorization_details: JSON.stringify(ids.map((id) => ({ type: 'openid_credential', credential_configuration_id: id }))),
+    }
+  }
+
+  /** OpenID4VCI §7: a fresh c_nonce (and, per HAIP §4, a `DPoP-Nonce` when the issuer sends one). */
+  async nonce(issuer: ResolvedIssuer, session?: { dpopNonce?: string }): Promise<string> {
     const ep = issuer.metadata.nonce_endpoint
     if (!ep) throw new Openid4vciError('openid4vci.credential_failed', 'issuer has no nonce endpoint')
-    const r = jsonOf(await send(this.#o.fetcher, ep, { method: 'POST' }))
+    const reply = await send(this.#o.fetcher, ep, { method: 'POST' })
+    const dn = reply.headers['dpop-nonce']
+    if (session && dn && /^[\x21-\x7e]{1,256}$/.test(dn)) session.dpopNonce = dn
+    const r = jsonOf(reply)
     if (typeof r.c_nonce !== 'string' || r.c_nonce.length === 0 || r.c_nonce.length > 512)
       throw new Openid4vciError('openid4vci.response_invalid', 'nonce response has no c_nonce')
     return r.c_nonce
@@ -407,7 +418,7 @@ export class WalletClient {
   ): Promise<CredentialsResult> {
     const identifier = o.credentialIdentifier ?? this.#identifierFor(s, o.configurationId)
     for (let attempt = 0; ; attempt++) {
-      const nonce = await this.nonce(s.issuer)
+      const nonce = await this.nonce(s.issuer, s)
       const proofInput = {
         audience: md.credential_issuer,
         nonce,
