@@ -59,6 +59,7 @@ function checkBatch(r: Running, creds: readonly { credential: unknown; publicJwk
   const salts = new Set<string>()
   const idx = new Set<number>()
   const keys = new Set<string>()
+  const iats = new Set<number>()
   for (const c of creds) {
     const d = decodeSdJwt(String(c.credential))
     expect((d.jwt.payload.cnf as { jwk: { x: string } }).jwk.x).toBe(c.publicJwk.x)
@@ -66,7 +67,11 @@ function checkBatch(r: Running, creds: readonly { credential: unknown; publicJwk
     for (const x of d.disclosures) salts.add(x.salt)
     idx.add((d.jwt.payload.status as { status_list: { idx: number } }).status_list.idx)
     expect(d.claims.given_name).toBe(PID_CLAIMS.given_name)
+    // RFC 9901 §10.1: privacy-rounded timestamps, the same for the whole batch
+    iats.add(Number(d.jwt.payload.iat))
   }
+  expect(iats.size).toBe(1)
+  expect([...iats][0] ?? 1).toSatisfy((x: number) => x % 86400 === 0)
   expect(keys.size).toBe(n)
   expect(idx.size).toBe(n)
   expect(salts.size).toBe(n * Object.keys(PID_CLAIMS).length + n * 1 - n) // one salt per disclosure, all distinct
