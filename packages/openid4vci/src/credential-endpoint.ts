@@ -78,6 +78,7 @@ async function verifyProofs(
     issuer: ctx.o.issuer,
     clock: ctx.clock,
     algorithms: ctx.o.proofAlgorithms ?? DEFAULT_ALGS,
+    ...(ctx.o.resolveProofKid ? { resolveKid: ctx.o.resolveProofKid } : {}),
     ...(typeof tok.clientId === 'string' ? { clientId: tok.clientId } : { anonymous: tok.preAuthorized === true }),
     ...(ka ? { keyAttestation: { ...ka, mandatory: ka.mandatory ?? false, profile: ctx.o.profile ?? 'openid4vci' } } : {}),
   }

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto'
 import type { Clock, JsonObject, RandomSource } from '@bonafide/core'
 import type { X5cValidator } from '@bonafide/jose'
-import type { JwsAlg, Signer } from '@bonafide/keys'
+import type { JwsAlg, PublicJwk, Signer } from '@bonafide/keys'
 import type { CredentialFormat } from './format.js'
 import type { KeyAttestationPolicy } from './key-attestation.js'
 import type { IssuerStore } from './store.js'
@@ -100,6 +100,8 @@ export interface IssuerOptions {
    */
   encryption?: { required?: boolean; enc?: readonly ('A128GCM' | 'A256GCM')[]; requestKey?: KeyObject }
   proofAlgorithms?: readonly JwsAlg[]
+  /** Resolve `kid` proof keys (DID URLs); without it only `jwk` and `x5c` proofs are accepted. */
+  resolveProofKid?: (kid: string) => Promise<PublicJwk | undefined>
   /** Serve signed metadata (§12.2.3) to wallets that accept `application/jwt`. */
   signedMetadata?: { signer: Signer; x5c?: string[]; validForSeconds?: number }
   display?: JsonObject[]

@@ -1,6 +1,7 @@
+import { X509Certificate } from 'node:crypto'
 import { type Clock, isJsonObject, type JsonObject, OAuthError } from '@bonafide/core'
-import { type ParsedJws, parseCompactJws, verifyJwsSignature } from '@bonafide/jose'
-import { type JwsAlg, jwkThumbprint, type PublicJwk, parsePublicJwk } from '@bonafide/keys'
+import { decodeX5c, type ParsedJws, parseCompactJws, verifyJwsSignature } from '@bonafide/jose'
+import { exportPublicJwk, type JwsAlg, jwkThumbprint, type PublicJwk, parsePublicJwk } from '@bonafide/keys'
 import { type KeyAttestationPolicy, verifyKeyAttestation } from './key-attestation.js'
 
 export const PROOF_TYP = 'openid4vci-proof+jwt'
@@ -17,6 +18,8 @@ export interface ProofCheckOptions {
   /** The token came from anonymous pre-authorized access: proofs MUST NOT carry `iss` (Appendix F.1). */
   anonymous?: boolean
   keyAttestation?: KeyAttestationPolicy & { mandatory: boolean; profile: 'openid4vci' | 'ts3' }
+  /** Resolve a `kid` (e.g. a DID URL) to the key to bind; without it, `kid` proofs are refused. */
+  resolveKid?: (kid: string) => Promise<PublicJwk | undefined>
 }
 
 /** A verified proof: the keys to bind (one, or the attested keys) and the nonce to consume. */
@@ -61,6 +64,27 @@ function headerKey(h: JsonObject): PublicJwk | undefined {
   }
 }
 
+/** Appendix F.1: the key to bind from `x5c` (the first certificate's key) or from `kid` via the resolver. */
+async function keyFromKidOrX5c(h: JsonObject, o: ProofCheckOptions): Promise<PublicJwk | undefined> {
+  if (h.x5c !== undefined) {
+    try {
+      const der = decodeX5c(h.x5c)[0]
+      if (!der) return undefined
+      return exportPublicJwk(new X509Certificate(der).publicKey)
+    } catch {
+      throw bad('proof x5c is invalid')
+    }
+  }
+  if (h.kid !== undefined) {
+    if (typeof h.kid !== 'string' || h.kid.length > 2048) throw bad('proof kid is invalid')
+    if (!o.resolveKid) throw bad('proof kid cannot be resolved by this issuer')
+    const k = await o.resolveKid(h.kid)
+    if (!k) throw bad('proof kid cannot be resolved')
+    return k
+  }
+  return undefined
+}
+
 /** OpenID4VCI §8.2.1.1 / Appendix F.4: verify one `jwt` proof (and its key attestation, when present). */
 export async function verifyJwtProof(token: string, o: ProofCheckOptions): Promise<VerifiedProof> {
   const jws = parse(token)
@@ -98,13 +122,14 @@ export async function verifyJwtProof(token: string, o: ProofCheckOptions): Promi
     return { keys: att.attestedKeys, nonce, attested: true }
   }
   if (o.keyAttestation?.mandatory) throw bad('a key attestation is required')
-  if (!jwk) throw bad('proof key must be given as jwk (kid and x5c are not supported here)')
+  const key = jwk ?? (await keyFromKidOrX5c(h, o))
+  if (!key) throw bad('proof must carry exactly one of jwk, kid, x5c')
   try {
-    verifyJwsSignature(jws, jwk)
+    verifyJwsSignature(jws, key)
   } catch {
     throw bad('proof signature is invalid')
   }
-  return { keys: [jwk], nonce: checkClaims(jws.payload, o), attested: false }
+  return { keys: [key], nonce: checkClaims(jws.payload, o), attested: false }
 }
 
 /** OpenID4VCI Appendix F.3: an `attestation` proof (key attestation without PoP). */

@@ -190,6 +190,18 @@ describe('OpenID4VCI over HTTP on 127.0.0.1', () => {
       })
       expect(res.json.error).toBe('invalid_proof')
     })
+    it('Appendix F.1 x5c proofs bind the first certificate key; kid proofs need a resolver', async () => {
+      const chain = await createDevChain({ alg: 'ES256' })
+      const leaf = createLocalSigner(chain.leaf.key, { store: 't', id: 'x5c' }, 'ES256')
+      const x5cProof = await signCompactJws({ typ: PROOF_TYP, x5c: chain.x5c }, await base(), leaf)
+      const ok = await request({ jwt: [x5cProof] })
+      expect(ok.status).toBe(200)
+      const cred = decodeSdJwt(String((ok.json.credentials as { credential: string }[])[0]?.credential))
+      expect((cred.jwt.payload.cnf as { jwk: { x: string } }).jwk.x).toBe(leaf.publicJwk.x)
+      const k = newSigner()
+      const kidProof = await signCompactJws({ typ: PROOF_TYP, kid: 'did:example:123#key-1' }, await base(), k)
+      expect((await request({ jwt: [kidProof] })).json.error).toBe('invalid_proof')
+    })
     it('§8.2 duplicate key is invalid_proof', async () => {
       const s = newSigner()
       const p = await base()
