@@ -1,7 +1,11 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createSafeFetcher, utf8Decode } from '@bonafide/core'
-import { MemoryKeyStore } from '@bonafide/keys'
-import { WalletClient } from '@bonafide/openid4vci'
+import { createLocalSigner, MemoryKeyStore } from '@bonafide/keys'
+import { createKeyAttestation, WalletClient } from '@bonafide/openid4vci'
 import { sdJwtVcFormat } from '@bonafide/openid4vci/formats'
+import { createDevChain } from '@bonafide/testing'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli.js'
 import type { Io } from '../src/io.js'
@@ -27,7 +31,14 @@ describe('bonafide issuer demo', () => {
       env: {},
       stopSignal,
     }
-    const done = runCli(['issuer', 'demo', '--port', '0', '--batch-size', '7', '--profile', 'ts3'], io)
+    const provider = await createDevChain({ alg: 'ES256', leafName: 'CN=Test Wallet Provider' })
+    const dir = await mkdtemp(join(tmpdir(), 'bonafide-issuer-'))
+    const rootFile = join(dir, 'wallet-provider-root.pem')
+    await writeFile(rootFile, provider.root.pem)
+    const done = runCli(
+      ['issuer', 'demo', '--port', '0', '--batch-size', '7', '--profile', 'ts3', '--wallet-provider-root', rootFile],
+      io,
+    )
     const started = JSON.parse(await firstLine) as { issuer: string; offer: string }
     expect(Object.keys(started).sort()).toEqual(['issuer', 'offer'])
     expect(started.offer.startsWith('openid-credential-offer://')).toBe(true)
@@ -44,8 +55,23 @@ describe('bonafide issuer demo', () => {
     const again = JSON.parse(utf8Decode((await fetcher(`${started.issuer}/demo/offer`)).body)) as { offer: string }
     expect(again.offer).not.toBe(started.offer)
     expect((await wallet.receiveOffer(again.offer, { count: 2, encrypt: {} })).credentials).toHaveLength(2)
+    // TS3 key attestation: 9 attested keys, batch_size 7 → 7 credentials
+    const providerSigner = createLocalSigner(provider.leaf.key, { store: 't', id: 'wp' }, 'ES256')
+    const ka = await wallet.receiveOffer(
+      (JSON.parse(utf8Decode((await fetcher(`${started.issuer}/demo/offer`)).body)) as { offer: string }).offer,
+      {
+        count: 9,
+        keyAttestation: {
+          profile: 'ts3',
+          attestor: ({ keys, nonce }) =>
+            createKeyAttestation({ providerSigner, x5c: provider.x5c, attestedKeys: keys, nonce, profile: 'ts3' }),
+        },
+      },
+    )
+    expect(ka.credentials).toHaveLength(7)
     stop()
     expect(await done).toBe(0)
+    await rm(dir, { recursive: true, force: true })
     expect(lines).toHaveLength(1)
   })
 
