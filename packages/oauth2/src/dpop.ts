@@ -12,6 +12,7 @@ import {
 } from '@bonafide/core'
 import { parseCompactJws, signCompactJws, verifyJwsSignature } from '@bonafide/jose'
 import { type JwsAlg, jwkThumbprint, type PublicJwk, parsePublicJwk, type Signer } from '@bonafide/keys'
+import { OAuth2Error } from './errors.js'
 import type { ReplayGuard } from './replay.js'
 
 export const DPOP_TYP = 'dpop+jwt'
@@ -39,6 +40,7 @@ export async function createDpopProof(o: {
 
 /** RFC 9449 §4.3(9): compare htu without query and fragment. */
 export function normalizeHtu(url: string): string {
+  if (!URL.canParse(url)) throw new OAuth2Error('oauth2.dpop_invalid', 'htu is not a URL')
   const u = new URL(url)
   return `${u.protocol}//${u.host}${u.pathname}`
 }

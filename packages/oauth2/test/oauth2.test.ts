@@ -195,3 +195,11 @@ describe('client attestation (attest_jwt_client_auth)', async () => {
     expect((await oauthError(verifyClientAttestation(a, p, o))).error).toBe('invalid_client')
   })
 })
+
+describe('oauth2 errors', () => {
+  it('createDpopProof refuses an htu that is not a URL (oauth2.dpop_invalid)', async () => {
+    await expect(createDpopProof({ signer: signer(), htm: 'POST', htu: 'not a url' })).rejects.toMatchObject({
+      code: 'oauth2.dpop_invalid',
+    })
+  })
+})
