@@ -45,3 +45,26 @@ describe.skipIf(!dir)('OpenID4VCI 1.0 spec examples', () => {
     expect(() => parseIssuerMetadata(rest)).toThrow()
   })
 })
+
+describe('wallet offer resolution (untrusted input)', () => {
+  it('§4.1 malformed offers are typed errors', async () => {
+    const { WalletClient } = await import('@bonafide/openid4vci')
+    const { MemoryKeyStore } = await import('@bonafide/keys')
+    const w = new WalletClient({
+      fetcher: async () => ({ url: '', status: 500, headers: {}, body: new Uint8Array() }),
+      keyStore: new MemoryKeyStore(),
+      formats: [],
+    })
+    for (const bad of [
+      '{not json',
+      'openid-credential-offer://?x=1',
+      'openid-credential-offer://?credential_offer=%7B',
+      'not a link',
+      `{"a":"${'x'.repeat(20000)}"}`,
+    ]) {
+      await expect(w.resolveOffer(bad)).rejects.toMatchObject({ code: 'openid4vci.offer_invalid' })
+    }
+    const both = `openid-credential-offer://?credential_offer=%7B%7D&credential_offer_uri=https%3A%2F%2Fx`
+    await expect(w.resolveOffer(both)).rejects.toMatchObject({ code: 'openid4vci.offer_invalid' })
+  })
+})

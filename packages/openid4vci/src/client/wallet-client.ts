@@ -128,7 +128,15 @@ export class WalletClient {
   async resolveOffer(input: string): Promise<CredentialOffer> {
     if (input.length > 16 * 1024) throw new Openid4vciError('openid4vci.offer_invalid', 'offer too large')
     const trimmed = input.trim()
-    if (trimmed.startsWith('{')) return parseCredentialOffer(JSON.parse(trimmed))
+    if (trimmed.startsWith('{')) {
+      let v: unknown
+      try {
+        v = JSON.parse(trimmed)
+      } catch {
+        throw new Openid4vciError('openid4vci.offer_invalid', 'offer is not JSON')
+      }
+      return parseCredentialOffer(v)
+    }
     let u: URL
     try {
       u = new URL(trimmed)
