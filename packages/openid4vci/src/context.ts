@@ -66,7 +66,8 @@ export async function checkDpop(
   const url = new URL(req.url)
   const v = await verifyDpopProof(header, {
     method: req.method,
-    url: ctx.o.issuer + url.pathname,
+    // htu is checked against our own origin (never the Host header) and the request path.
+    url: new URL(url.pathname, ctx.o.issuer).toString(),
     replay: ctx.o.store,
     clock: ctx.clock,
     ...(ctx.dpopNonces ? { nonces: ctx.dpopNonces } : {}),

@@ -79,9 +79,10 @@ export async function startIssuer(over: Partial<IssuerOptions> & { trustProvider
   const audits: JsonObject[] = []
   const notifications: JsonObject[] = []
   let next = 0
-  const { trustProviders, ...rest } = over
+  const { trustProviders, path, ...rest } = over
+  const id = origin + (path ?? '')
   const issuer = createIssuer({
-    issuer: origin,
+    issuer: id,
     store,
     formats: [sdJwtVcFormat({ signer: issuerSigner })],
     configurations: { pid_sd_jwt: { format: 'dc+sd-jwt', vct: 'urn:eudi:pid:1', scope: 'pid' } },
@@ -100,7 +101,7 @@ export async function startIssuer(over: Partial<IssuerOptions> & { trustProvider
   })
   handler = issuer.handle
   return {
-    url: origin,
+    url: id,
     issuer,
     issuerKey: issuerSigner.publicJwk,
     store,

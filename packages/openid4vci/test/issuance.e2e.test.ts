@@ -647,6 +647,21 @@ describe('OpenID4VCI over HTTP on 127.0.0.1', () => {
     }
   })
 
+  it('§12.2.2 an issuer identifier with a path: well-known paths, endpoints and DPoP htu all work', async () => {
+    const t = await startIssuer({ path: '/tenant-a', dpop: { required: true, nonce: true } })
+    try {
+      expect(t.url.endsWith('/tenant-a')).toBe(true)
+      const wk = await fetcher(`${new URL(t.url).origin}/.well-known/openid-credential-issuer/tenant-a`)
+      expect(wk.status).toBe(200)
+      const { link } = await t.issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })
+      const res = await walletFor(t, { dpop: true }).receiveOffer(link, { count: 3 })
+      expect(res.session.token.token_type).toBe('DPoP')
+      expect(res.credentials).toHaveLength(3)
+    } finally {
+      await t.close()
+    }
+  })
+
   it('§9 deferred issuance and §11 notification', async () => {
     let ready = false
     const d = await startIssuer({ deferred: { defer: () => true, ready: () => ready, intervalSeconds: 1 } })
