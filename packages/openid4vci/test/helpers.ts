@@ -68,7 +68,9 @@ export interface Running {
 }
 
 /** Start an issuer on 127.0.0.1 over node:http. */
-export async function startIssuer(over: Partial<IssuerOptions> & { trustProviders?: string[] } = {}): Promise<Running> {
+export async function startIssuer(
+  over: Partial<IssuerOptions> & { trustProviders?: string[]; path?: string } = {},
+): Promise<Running> {
   let handler: (req: Request) => Promise<Response> = async () => new Response(null, { status: 503 })
   let origin = ''
   const server = http.createServer(createNodeListener((r) => handler(r), { origin: () => origin }))
