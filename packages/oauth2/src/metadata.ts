@@ -10,6 +10,7 @@ export interface AuthorizationServerMetadataInput {
   dpopAlgs?: readonly string[]
   clientAttestation?: { algs: readonly string[] }
   preAuthorizedGrantAnonymous?: boolean
+  refreshTokens?: boolean
   extra?: JsonObject
 }
 
@@ -19,7 +20,11 @@ export function createAuthorizationServerMetadata(i: AuthorizationServerMetadata
     issuer: i.issuer,
     token_endpoint: i.tokenEndpoint,
     response_types_supported: ['code'],
-    grant_types_supported: ['authorization_code', 'urn:ietf:params:oauth:grant-type:pre-authorized_code'],
+    grant_types_supported: [
+      'authorization_code',
+      'urn:ietf:params:oauth:grant-type:pre-authorized_code',
+      ...(i.refreshTokens ? ['refresh_token'] : []),
+    ],
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
     token_endpoint_auth_methods_supported: i.clientAttestation ? ['attest_jwt_client_auth', 'none'] : ['none'],

@@ -144,6 +144,25 @@ async function redeemAuthorizationCode(
   }
 }
 
+/** RFC 6749 §6: a refresh token is single use (rotated) and bound to the same DPoP key and client. */
+async function redeemRefreshToken(
+  ctx: IssuerContext,
+  form: Record<string, string>,
+  client: string | undefined,
+  jkt: string | undefined,
+): Promise<JsonObject> {
+  if (!form.refresh_token) throw new OAuthError('invalid_request', 'refresh_token is required')
+  const key = hashSecret(form.refresh_token)
+  const seen = await ctx.o.store.get('refresh_token', key)
+  if (!seen) throw grantError('refresh token is invalid, expired or used')
+  // Binding first, so that a stolen token presented with another key does not burn the holder's token.
+  if (typeof seen.jkt === 'string' && seen.jkt !== jkt) throw grantError('refresh token is bound to another DPoP key')
+  if (typeof seen.clientId === 'string' && seen.clientId !== client) throw grantError('refresh token belongs to another client')
+  const rec = await ctx.o.store.take('refresh_token', key)
+  if (!rec) throw grantError('refresh token is invalid, expired or used')
+  return rec
+}
+
 /** POST /token (RFC 6749 §3.2, OpenID4VCI §6): both grants, DPoP binding, wallet attestation. */
 export async function handleToken(ctx: IssuerContext, req: Request): Promise<Response> {
   const client = await checkClientAttestation(ctx, req)
@@ -152,6 +171,8 @@ export async function handleToken(ctx: IssuerContext, req: Request): Promise<Res
   let grant: JsonObject
   if (form.grant_type === PRE_AUTH_GRANT) grant = await redeemPreAuthorized(ctx, form)
   else if (form.grant_type === 'authorization_code') grant = await redeemAuthorizationCode(ctx, form, client)
+  else if (form.grant_type === 'refresh_token' && ctx.o.refreshTokenTtlSeconds)
+    grant = await redeemRefreshToken(ctx, form, client, jkt)
   else throw new OAuthError('unsupported_grant_type', 'grant type not supported')
   const accessToken = ctx.newId()
   const ttl = ctx.o.accessTokenTtlSeconds ?? 600
@@ -159,8 +180,12 @@ export async function handleToken(ctx: IssuerContext, req: Request): Promise<Res
   const rec: JsonObject = { ...grant, ...(jkt ? { jkt } : {}), ...(client ? { clientId: client } : {}) }
   const body: JsonObject = { access_token: accessToken, token_type: jkt ? 'DPoP' : 'Bearer', expires_in: ttl }
   if (grant.viaDetails) {
-    // OpenID4VCI §6.2: one credential identifier per authorized configuration.
-    const identifiers: Record<string, string> = Object.fromEntries(configurationIds.map((id) => [`${id}:${ctx.newId(6)}`, id]))
+    // OpenID4VCI §6.2: one credential identifier per authorized configuration (kept across refreshes).
+    const previous = grant.credentialIdentifiers
+    const identifiers: Record<string, string> = {}
+    if (previous !== null && typeof previous === 'object' && !Array.isArray(previous)) {
+      for (const [k, v] of Object.entries(previous)) if (typeof v === 'string') identifiers[k] = v
+    } else for (const id of configurationIds) identifiers[`${id}:${ctx.newId(6)}`] = id
     rec.credentialIdentifiers = identifiers
     body.authorization_details = configurationIds.map((id) => ({
       type: 'openid_credential',
@@ -171,6 +196,13 @@ export async function handleToken(ctx: IssuerContext, req: Request): Promise<Res
     }))
   }
   await ctx.o.store.put('access_token', hashSecret(accessToken), rec, ctx.expiresIn(ttl))
+  const refreshTtl = ctx.o.refreshTokenTtlSeconds
+  if (refreshTtl) {
+    // HAIP §4.4 recommends refresh tokens; they rotate on every use and keep the DPoP/client binding.
+    const refreshToken = ctx.newId()
+    await ctx.o.store.put('refresh_token', hashSecret(refreshToken), rec, ctx.expiresIn(refreshTtl))
+    body.refresh_token = refreshToken
+  }
   const headers: Record<string, string> = {}
   if (ctx.dpopNonces) headers['dpop-nonce'] = await ctx.dpopNonces.current()
   return jsonResponse(body, 200, headers)

@@ -107,6 +107,8 @@ export interface IssuerOptions {
   display?: JsonObject[]
   txCodeMaxAttempts?: number
   accessTokenTtlSeconds?: number
+  /** Issue rotating refresh tokens with this lifetime (off when absent). */
+  refreshTokenTtlSeconds?: number
   nonceTtlSeconds?: number
   offerTtlSeconds?: number
   clock?: Clock

@@ -77,5 +77,6 @@ export function buildAsMetadata(o: IssuerOptions): JsonObject {
     dpopAlgs: [...(o.proofAlgorithms ?? DEFAULT_ALGS)],
     ...(o.clientAttestation ? { clientAttestation: { algs: [...DEFAULT_ALGS] } } : {}),
     preAuthorizedGrantAnonymous: true,
+    refreshTokens: o.refreshTokenTtlSeconds !== undefined && o.refreshTokenTtlSeconds > 0,
   })
 }

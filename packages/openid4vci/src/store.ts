@@ -10,6 +10,7 @@ export type StoreKind =
   | 'par'
   | 'authorization_code'
   | 'access_token'
+  | 'refresh_token'
   | 'c_nonce'
   | 'dpop_nonce'
   | 'deferred'

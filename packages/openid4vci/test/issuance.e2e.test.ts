@@ -662,6 +662,25 @@ describe('OpenID4VCI over HTTP on 127.0.0.1', () => {
     }
   })
 
+  it('RFC 6749 §6 refresh tokens rotate and stay bound to the DPoP key (HAIP §4.4)', async () => {
+    const t = await startIssuer({ refreshTokenTtlSeconds: 3600, dpop: { required: true } })
+    try {
+      expect(t.issuer.asMetadata.grant_types_supported).toContain('refresh_token')
+      const { link } = await t.issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })
+      const w = walletFor(t, { dpop: true })
+      const first = await w.receiveOffer(link, { count: 1 })
+      const s2 = await w.refresh(first.session)
+      expect(s2.token.access_token).not.toBe(first.session.token.access_token)
+      expect((await w.requestCredentials(s2, { configurationId: 'pid_sd_jwt', count: 2 })).credentials).toHaveLength(2)
+      await expect(w.refresh(first.session)).rejects.toMatchObject({ error: 'invalid_grant' })
+      // a stolen refresh token used with another DPoP key is refused
+      await expect(w.refresh({ ...s2, dpop: newSigner() })).rejects.toMatchObject({ error: 'invalid_grant' })
+      expect((await w.refresh(s2)).token.access_token).toBeTruthy()
+    } finally {
+      await t.close()
+    }
+  })
+
   it('§9 deferred issuance and §11 notification', async () => {
     let ready = false
     const d = await startIssuer({ deferred: { defer: () => true, ready: () => ready, intervalSeconds: 1 } })

@@ -348,6 +348,28 @@ export class WalletClient {
     }
   }
 
+  /** RFC 6749 §6: a new access token from the session's refresh token (rotated), same DPoP key. */
+  async refresh(s: TokenSession): Promise<TokenSession> {
+    const rt = s.token.refresh_token
+    if (typeof rt !== 'string') throw new Openid4vciError('openid4vci.token_failed', 'no refresh token')
+    const session: { dpop?: Signer; dpopNonce?: string } = {
+      ...(s.dpop ? { dpop: s.dpop } : {}),
+      ...(s.dpopNonce ? { dpopNonce: s.dpopNonce } : {}),
+    }
+    const as = s.issuer.asMetadata
+    const headers = async () => ({
+      'content-type': 'application/x-www-form-urlencoded',
+      ...(await this.#clientAuthHeaders(as.issuer)),
+    })
+    const body = formBody({ grant_type: 'refresh_token', refresh_token: rt })
+    const token = parseWire(
+      zTokenResponse,
+      jsonOf(await this.#postWithDpop(as.token_endpoint, session, headers, body)),
+      'openid4vci.token_failed',
+    )
+    return { issuer: s.issuer, token, ...session }
+  }
+
   /** OpenID4VCI §7: a fresh c_nonce (and, per HAIP §4, a `DPoP-Nonce` when the issuer sends one). */
   async nonce(issuer: ResolvedIssuer, session?: { dpopNonce?: string }): Promise<string> {
     const ep = issuer.metadata.nonce_endpoint
