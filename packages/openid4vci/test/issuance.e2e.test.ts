@@ -360,6 +360,42 @@ describe('OpenID4VCI over HTTP on 127.0.0.1', () => {
       })
       expect(res.json.error).toBe('invalid_proof')
     })
+    it('Appendix D.1 a revoked key attestation (status) is invalid_proof', async () => {
+      const { createX5cValidator } = await import('@bonafide/jose')
+      const revoked = new Set([7])
+      const t = await startIssuer({
+        keyAttestation: {
+          trustedProviders: createX5cValidator([provider.rootPem]),
+          checkStatus: async (st) => {
+            const idx = (st.status_list as { idx?: number } | undefined)?.idx
+            if (idx === undefined || revoked.has(idx)) throw new Error('revoked')
+          },
+        },
+      })
+      try {
+        const attestor =
+          (idx: number) =>
+          ({ keys, nonce: n }: { keys: readonly PublicJwk[]; nonce: string }) =>
+            createKeyAttestation({
+              providerSigner: provider.signer,
+              x5c: provider.x5c,
+              attestedKeys: keys,
+              nonce: n,
+              status: { status_list: { idx, uri: 'https://wp.example/status/1' } },
+            })
+        const o1 = await t.issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })
+        await expect(
+          walletFor(t).receiveOffer(o1.link, { count: 2, keyAttestation: { attestor: attestor(7) } }),
+        ).rejects.toMatchObject({
+          error: 'invalid_proof',
+        })
+        const o2 = await t.issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })
+        const ok = await walletFor(t).receiveOffer(o2.link, { count: 2, keyAttestation: { attestor: attestor(8) } })
+        expect(ok.credentials).toHaveLength(2)
+      } finally {
+        await t.close()
+      }
+    })
     it('EUDI TS3 profile refuses a kid in a key-attested proof', async () => {
       const t = await startIssuer({ trustProviders: [provider.rootPem], profile: 'ts3' })
       try {
