@@ -6,6 +6,7 @@ import {
   generateKeyObject,
   jwkThumbprint,
   MemoryKeyStore,
+  type PublicJwk,
   type Signer,
 } from '@bonafide/keys'
 import { createDpopProof } from '@bonafide/oauth2'
