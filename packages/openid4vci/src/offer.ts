@@ -15,6 +15,8 @@ export interface CreateOfferOptions {
   authorizationCode?: boolean
   /** Offer by reference (`credential_offer_uri`) instead of by value. */
   byReference?: boolean
+  /** Link scheme (default `openid-credential-offer://`; HAIP §4.2 allows `haip-vci://`). */
+  scheme?: 'openid-credential-offer://' | 'haip-vci://'
 }
 
 export interface CreatedOffer {
@@ -75,9 +77,9 @@ export async function createOffer(ctx: IssuerContext, o: CreateOfferOptions): Pr
   if (o.byReference) {
     const id = ctx.newId(16)
     await ctx.o.store.put('offer', id, offer, ctx.expiresIn(ttl))
-    link = `openid-credential-offer://?credential_offer_uri=${encodeURIComponent(`${ctx.o.issuer}${PATHS.offer}/${id}`)}`
+    link = `${o.scheme ?? 'openid-credential-offer://'}?credential_offer_uri=${encodeURIComponent(`${ctx.o.issuer}${PATHS.offer}/${id}`)}`
   } else {
-    link = `openid-credential-offer://?credential_offer=${encodeURIComponent(JSON.stringify(offer))}`
+    link = `${o.scheme ?? 'openid-credential-offer://'}?credential_offer=${encodeURIComponent(JSON.stringify(offer))}`
   }
   return {
     offer,

@@ -110,8 +110,13 @@ describe('OpenID4VCI over HTTP on 127.0.0.1', () => {
   }
 
   it('§4.1.3 offer by reference with a tx_code', async () => {
-    const o = await r.issuer.createOffer({ configurationIds: ['pid_sd_jwt'], byReference: true, txCode: { length: 6 } })
-    expect(o.link).toContain('credential_offer_uri=')
+    const o = await r.issuer.createOffer({
+      configurationIds: ['pid_sd_jwt'],
+      byReference: true,
+      txCode: { length: 6 },
+      scheme: 'haip-vci://',
+    })
+    expect(o.link.startsWith('haip-vci://?credential_offer_uri=')).toBe(true)
     const res = await walletFor(r).receiveOffer(o.link, { count: 2, txCode: o.txCode ?? '' })
     expect(res.credentials).toHaveLength(2)
   })
