@@ -5,6 +5,7 @@ import { createSafeFetcher, utf8Decode } from '@bonafide/core'
 import { createLocalSigner, MemoryKeyStore } from '@bonafide/keys'
 import { createKeyAttestation, WalletClient } from '@bonafide/openid4vci'
 import { sdJwtVcFormat } from '@bonafide/openid4vci/formats'
+import { decodeSdJwt } from '@bonafide/sd-jwt'
 import { createDevChain } from '@bonafide/testing'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli.js'
@@ -51,6 +52,14 @@ describe('bonafide issuer demo', () => {
     const res = await wallet.receiveOffer(started.offer, { count: 7 })
     expect(res.credentials).toHaveLength(7)
     expect(res.credentials[0]?.claims?.family_name).toBe('Mustermann')
+    // each copy has its own status index, and the status list is served
+    const statuses = res.credentials.map(
+      (c) => decodeSdJwt(String(c.credential)).jwt.payload.status as { status_list: { idx: number; uri: string } },
+    )
+    expect(new Set(statuses.map((x) => x.status_list.idx)).size).toBe(7)
+    const list = await fetcher(statuses[0]?.status_list.uri ?? '')
+    expect(list.status).toBe(200)
+    expect(list.headers['content-type']).toContain('statuslist+jwt')
     // GET /demo/offer hands out a fresh offer the same way.
     const again = JSON.parse(utf8Decode((await fetcher(`${started.issuer}/demo/offer`)).body)) as { offer: string }
     expect(again.offer).not.toBe(started.offer)

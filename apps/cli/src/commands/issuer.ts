@@ -5,6 +5,7 @@ import { createX5cValidator } from '@bonafide/jose'
 import { createNodeListener, jsonResponse } from '@bonafide/oauth2'
 import { createIssuer, MemoryIssuerStore } from '@bonafide/openid4vci'
 import { sdJwtVcFormat } from '@bonafide/openid4vci/formats'
+import { createStatusListHandler, StatusListRegistry } from '@bonafide/status-list'
 import { readTextFile } from '../args.js'
 import { createDevChain } from '../dev-pki.js'
 import { type Command, type Io, UsageError } from '../io.js'
@@ -20,7 +21,8 @@ const SAMPLE_PID = {
 
 const HELP = `bonafide issuer demo [--port N] [--batch-size N] [--profile openid4vci|ts3] [--wallet-provider-root PEM]
   Starts a standalone OpenID4VCI issuer on 127.0.0.1 (memory store, generated keys, development
-  certificate chain) with configuration pid_sd_jwt (dc+sd-jwt, vct urn:eudi:pid:1) and a sample PID.
+  certificate chain) with configuration pid_sd_jwt (dc+sd-jwt, vct urn:eudi:pid:1) and a sample PID;
+  each credential carries its own Token Status List index (lists served under /status/).
   Prints {"issuer":URL,"offer":"openid-credential-offer://…"}; GET /demo/offer returns a fresh offer.
   --wallet-provider-root trusts that wallet provider for key attestations. Runs until stopped.`
 
@@ -66,8 +68,17 @@ async function runDemo(args: string[], io: Io): Promise<number> {
   })
   const addr = server.address()
   origin = `http://127.0.0.1:${typeof addr === 'object' && addr ? (addr as AddressInfo).port : port}`
+  // Token Status List: each credential gets its own (non-sequential) index, served under /status/.
+  const registry = new StatusListRegistry({
+    signer: pki.leafSigner,
+    baseUri: `${origin}/status`,
+    listSize: 1 << 16,
+    header: { x5c: pki.x5c },
+  })
+  const statusHandler = createStatusListHandler(registry)
   const issuer = createIssuer({
     issuer: origin,
+    statusAllocator: { allocate: async (n) => (await registry.allocate(n)).map((r) => r.status.status_list) },
     store: new MemoryIssuerStore(),
     formats: [sdJwtVcFormat({ signer: pki.leafSigner, x5c: pki.x5c, validForSeconds: 30 * 86400 })],
     configurations: {
@@ -93,6 +104,7 @@ async function runDemo(args: string[], io: Io): Promise<number> {
     if (req.method === 'GET' && path === '/demo/offer') return jsonResponse({ issuer: origin, offer: await newOffer() })
     // SD-JWT VC §5: JWT VC Issuer Metadata, so wallets can find the issuer key.
     if (req.method === 'GET' && path === '/.well-known/jwt-vc-issuer') return jsonResponse(jwks)
+    if (req.method === 'GET' && path.startsWith('/status/')) return statusHandler(req)
     return issuer.handle(req)
   }
   io.out(JSON.stringify({ issuer: origin, offer: await newOffer() }))
