@@ -756,8 +756,10 @@ describe('OpenID4VCI over HTTP on 127.0.0.1', () => {
       expect(md.metadata.credential_request_encryption?.jwks.keys[0]?.kid).toBeTruthy()
       for (const enc of ['A128GCM', 'A256GCM'] as const) {
         const { link } = await e.issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })
-        const res = await walletFor(e).receiveOffer(link, { count: 2, encrypt: { enc } })
+        const w = walletFor(e)
+        const res = await w.receiveOffer(link, { count: 2, encrypt: { enc } })
         expect(res.credentials).toHaveLength(2)
+        await w.notify(res.session, res.notificationId ?? '', 'credential_accepted')
       }
       const { link } = await e.issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })
       const w = walletFor(e)

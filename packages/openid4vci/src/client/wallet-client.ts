@@ -399,8 +399,9 @@ export class WalletClient {
     return { type: 'application/jwt', text: await encryptJson(body, { jwk, enc }) }
   }
 
-  async #protectedPost(s: TokenSession, url: string, body: JsonObject) {
-    const b = await this.#requestBody(s, body)
+  async #protectedPost(s: TokenSession, url: string, body: JsonObject, encryptable = true) {
+    // §10 covers the credential and deferred endpoints only; notifications stay plain JSON.
+    const b = encryptable ? await this.#requestBody(s, body) : { type: 'application/json', text: JSON.stringify(body) }
     return this.#postWithDpop(
       url,
       s,
@@ -596,11 +597,12 @@ export class WalletClient {
   ): Promise<void> {
     const ep = s.issuer.metadata.notification_endpoint
     if (!ep) throw new Openid4vciError('openid4vci.credential_failed', 'issuer has no notification endpoint')
-    const r = await this.#protectedPost(s, ep, {
-      notification_id: notificationId,
-      event,
-      ...(description ? { event_description: description } : {}),
-    })
+    const r = await this.#protectedPost(
+      s,
+      ep,
+      { notification_id: notificationId, event, ...(description ? { event_description: description } : {}) },
+      false,
+    )
     if (r.status !== 204 && r.status !== 200) jsonOf(r, [204])
   }
 
