@@ -1,1 +1,5 @@
-export {}
+export * from './cose-key.js'
+export * from './errors.js'
+export * from './issue.js'
+export * from './values.js'
+export * from './verify.js'
