@@ -4,12 +4,21 @@ import { join } from 'node:path'
 import { createSafeFetcher, utf8Decode } from '@bonafide/core'
 import { createLocalSigner, MemoryKeyStore } from '@bonafide/keys'
 import { createKeyAttestation, WalletClient } from '@bonafide/openid4vci'
-import { sdJwtVcFormat } from '@bonafide/openid4vci/formats'
+import { msoMdocFormat, sdJwtVcFormat } from '@bonafide/openid4vci/formats'
 import { decodeSdJwt } from '@bonafide/sd-jwt'
 import { createDevChain } from '@bonafide/testing'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli.js'
 import type { Io } from '../src/io.js'
+
+async function jwkFromMetadata(issuer: string) {
+  const f = createSafeFetcher({ allowHttp: true, allowLoopback: true })
+  const md = JSON.parse(utf8Decode((await f(`${issuer}/.well-known/jwt-vc-issuer`)).body)) as {
+    jwks: { keys: Record<string, unknown>[] }
+  }
+  const { parsePublicJwk } = await import('@bonafide/keys')
+  return parsePublicJwk(md.jwks.keys[0])
+}
 
 describe('bonafide issuer demo', () => {
   it('starts on 127.0.0.1, prints one JSON line with an offer, and a wallet receives a batch', async () => {
@@ -64,6 +73,21 @@ describe('bonafide issuer demo', () => {
     const again = JSON.parse(utf8Decode((await fetcher(`${started.issuer}/demo/offer`)).body)) as { offer: string }
     expect(again.offer).not.toBe(started.offer)
     expect((await wallet.receiveOffer(again.offer, { count: 2, encrypt: {} })).credentials).toHaveLength(2)
+    // pid_mdoc: a batch of mdocs, each IssuerSigned bound to its own device key (validated by the wallet)
+    const mdocWallet = new WalletClient({
+      fetcher,
+      keyStore: new MemoryKeyStore(),
+      formats: [msoMdocFormat({ issuerKeys: [await jwkFromMetadata(started.issuer)] })],
+    })
+    const mdocs = await mdocWallet.receiveOffer(
+      (JSON.parse(utf8Decode((await fetcher(`${started.issuer}/demo/offer`)).body)) as { offer: string }).offer,
+      { count: 5, configurationId: 'pid_mdoc' },
+    )
+    expect(mdocs.credentials).toHaveLength(5)
+    expect(
+      (mdocs.credentials[0]?.claims as Record<string, Record<string, unknown>>)['eu.europa.ec.eudi.pid.1']?.family_name,
+    ).toBe('Mustermann')
+    expect(new Set(mdocs.credentials.map((c) => c.credential)).size).toBe(5)
     // TS3 key attestation: 9 attested keys, batch_size 7 → 7 credentials
     const providerSigner = createLocalSigner(provider.leaf.key, { store: 't', id: 'wp' }, 'ES256')
     const ka = await wallet.receiveOffer(

@@ -1,10 +1,11 @@
+import { Buffer } from 'node:buffer'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { parseArgs } from 'node:util'
 import { createX5cValidator } from '@bonafide/jose'
 import { createNodeListener, jsonResponse } from '@bonafide/oauth2'
 import { createIssuer, MemoryIssuerStore } from '@bonafide/openid4vci'
-import { sdJwtVcFormat } from '@bonafide/openid4vci/formats'
+import { msoMdocFormat, sdJwtVcFormat } from '@bonafide/openid4vci/formats'
 import { createStatusListHandler, StatusListRegistry } from '@bonafide/status-list'
 import { readTextFile } from '../args.js'
 import { createDevChain } from '../dev-pki.js'
@@ -19,9 +20,25 @@ const SAMPLE_PID = {
   age_equal_or_over: { '18': true, '21': true, '65': false },
 }
 
+const PID_DOCTYPE = 'eu.europa.ec.eudi.pid.1'
+const SAMPLE_PID_MDOC = {
+  [PID_DOCTYPE]: {
+    given_name: 'Erika',
+    family_name: 'Mustermann',
+    birth_date: '1964-08-12',
+    nationality: ['DE'],
+    resident_city: 'Köln',
+    resident_country: 'DE',
+    age_over_18: true,
+    issuing_country: 'DE',
+    issuing_authority: 'DE',
+  },
+}
+
 const HELP = `bonafide issuer demo [--port N] [--batch-size N] [--profile openid4vci|ts3] [--wallet-provider-root PEM]
   Starts a standalone OpenID4VCI issuer on 127.0.0.1 (memory store, generated keys, development
-  certificate chain) with configuration pid_sd_jwt (dc+sd-jwt, vct urn:eudi:pid:1) and a sample PID;
+  certificate chain) with configurations pid_sd_jwt (dc+sd-jwt, vct urn:eudi:pid:1) and pid_mdoc
+  (mso_mdoc, doctype eu.europa.ec.eudi.pid.1) and a sample PID;
   each credential carries its own Token Status List index (lists served under /status/).
   Prints {"issuer":URL,"offer":"openid-credential-offer://…"}; GET /demo/offer returns a fresh offer.
   --wallet-provider-root trusts that wallet provider for key attestations. Runs until stopped.`
@@ -80,7 +97,14 @@ async function runDemo(args: string[], io: Io): Promise<number> {
     issuer: origin,
     statusAllocator: { allocate: async (n) => (await registry.allocate(n)).map((r) => r.status.status_list) },
     store: new MemoryIssuerStore(),
-    formats: [sdJwtVcFormat({ signer: pki.leafSigner, x5c: pki.x5c, validForSeconds: 30 * 86400 })],
+    formats: [
+      sdJwtVcFormat({ signer: pki.leafSigner, x5c: pki.x5c, validForSeconds: 30 * 86400 }),
+      msoMdocFormat({
+        signer: pki.leafSigner,
+        x5chain: pki.x5c.map((c) => new Uint8Array(Buffer.from(c, 'base64'))),
+        validForSeconds: 30 * 86400,
+      }),
+    ],
     configurations: {
       pid_sd_jwt: {
         format: 'dc+sd-jwt',
@@ -88,17 +112,24 @@ async function runDemo(args: string[], io: Io): Promise<number> {
         scope: 'pid',
         credential_metadata: { display: [{ name: 'PID (SD-JWT VC)', locale: 'en' }] },
       },
+      pid_mdoc: {
+        format: 'mso_mdoc',
+        doctype: PID_DOCTYPE,
+        scope: 'pid_mdoc',
+        credential_signing_alg_values_supported: [-7],
+        credential_metadata: { display: [{ name: 'PID (mdoc)', locale: 'en' }] },
+      },
     },
     batchSize,
     profile,
-    claims: () => SAMPLE_PID,
+    claims: ({ configurationId }) => (configurationId === 'pid_mdoc' ? SAMPLE_PID_MDOC : SAMPLE_PID),
     authorize: () => ({ demo: true }),
     display: [{ name: 'Bonafide demo issuer', locale: 'en' }],
     encryption: {},
     ...(providerRoot ? { keyAttestation: { trustedProviders: createX5cValidator([providerRoot]) } } : {}),
   })
   const jwks = { issuer: origin, jwks: { keys: [{ ...pki.leafSigner.publicJwk }] } }
-  const newOffer = async () => (await issuer.createOffer({ configurationIds: ['pid_sd_jwt'] })).link
+  const newOffer = async () => (await issuer.createOffer({ configurationIds: ['pid_sd_jwt', 'pid_mdoc'] })).link
   handler = async (req) => {
     const path = new URL(req.url).pathname
     if (req.method === 'GET' && path === '/demo/offer') return jsonResponse({ issuer: origin, offer: await newOffer() })
