@@ -84,9 +84,8 @@ describe('bonafide issuer demo', () => {
       { count: 5, configurationId: 'pid_mdoc' },
     )
     expect(mdocs.credentials).toHaveLength(5)
-    expect(
-      (mdocs.credentials[0]?.claims as Record<string, Record<string, unknown>>)['eu.europa.ec.eudi.pid.1']?.family_name,
-    ).toBe('Mustermann')
+    const mdocClaims = mdocs.credentials[0]?.claims as Record<string, Record<string, unknown>> | undefined
+    expect(mdocClaims?.['eu.europa.ec.eudi.pid.1']?.family_name).toBe('Mustermann')
     expect(new Set(mdocs.credentials.map((c) => c.credential)).size).toBe(5)
     // TS3 key attestation: 9 attested keys, batch_size 7 → 7 credentials
     const providerSigner = createLocalSigner(provider.leaf.key, { store: 't', id: 'wp' }, 'ES256')
