@@ -14,6 +14,9 @@ export const MDOC_ERROR_CODES = [
   'mdoc.not_yet_valid',
   'mdoc.device_key_invalid',
   'mdoc.batch_entry_invalid',
+  'mdoc.device_signature_invalid',
+  'mdoc.device_auth_unsupported',
+  'mdoc.element_missing',
 ] as const
 export type MdocErrorCode = (typeof MDOC_ERROR_CODES)[number]
 

@@ -1,5 +1,7 @@
 export * from './cose-key.js'
+export * from './device-response.js'
 export * from './errors.js'
 export * from './issue.js'
+export * from './transcript.js'
 export * from './values.js'
 export * from './verify.js'
