@@ -112,8 +112,12 @@ function encodeInto(w: Writer, v: CborValue | Record<string, CborValue>, o: Enco
     w.head(4, v.length)
     for (const x of v) encodeInto(w, x, o, depth + 1)
   } else if (v instanceof Tagged) {
-    w.head(6, v.tag)
-    encodeInto(w, v.value, o, depth + 1)
+    if (v.raw)
+      w.bytes(v.raw) // as received, byte for byte
+    else {
+      w.head(6, v.tag)
+      encodeInto(w, v.value, o, depth + 1)
+    }
   } else if (v instanceof Simple) {
     if (v.value < 24) w.byte(0xe0 | v.value)
     else {

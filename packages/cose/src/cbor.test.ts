@@ -143,3 +143,14 @@ describe('COSE_Sign1 (RFC 9052 §4)', () => {
     )
   })
 })
+
+describe('tag 24 keeps the bytes as received', () => {
+  it('a non-shortest length head survives decode → encode', () => {
+    // d8 18 59 0001 01: tag 24, byte string with a 2-byte length head for 1 byte
+    const b = hexDecode('d81859000101')
+    const t = decodeCbor(b) as Tagged
+    expect(Array.from(t.raw ?? [])).toEqual(Array.from(b))
+    expect(hexEncode(encodeCbor(t))).toBe('d81859000101')
+    expect(hexEncode(encodeCbor(new Tagged(24, t.value)))).toBe('d8184101')
+  })
+})

@@ -5,9 +5,12 @@ import { CoseError } from './errors.js'
 export class Tagged<T = CborValue> {
   readonly tag: number
   readonly value: T
-  constructor(tag: number, value: T) {
+  /** For tag 24 from the decoder: the item's bytes exactly as received (tag, length head, content). */
+  readonly raw?: Uint8Array
+  constructor(tag: number, value: T, raw?: Uint8Array) {
     this.tag = tag
     this.value = value
+    if (raw) this.raw = raw
   }
 }
 
@@ -154,9 +157,12 @@ export function decodeCbor(bytes: Uint8Array, o: DecodeOptions = {}): CborValue 
         return map
       }
       case 6: {
+        const start = pos - 1
         const tag = argument(info)
         if (typeof tag === 'bigint') throw new CoseError('cose.cbor_unsupported', 'tag number too large')
-        return new Tagged(tag, item(depth + 1))
+        const value = item(depth + 1)
+        // Embedded CBOR (tag 24) keeps its exact encoding: digests and signatures are over the bytes as received.
+        return tag === 24 ? new Tagged(tag, value, bytes.subarray(start, pos)) : new Tagged(tag, value)
       }
       default:
         return simple(info)

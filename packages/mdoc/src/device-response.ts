@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto'
 import { b64uEncode, type JsonValue } from '@bonafide/core'
 import { type CborValue, decodeCbor, decodeCoseSign1, encodeCbor, signCoseSign1, Tagged, verifyCoseSign1 } from '@bonafide/cose'
 import type { PublicJwk, Signer } from '@bonafide/keys'
+import { eMacKey, verifyDeviceMac } from './device-mac.js'
 import { MdocError } from './errors.js'
 import { type VerifiedIssuerSigned, type VerifyIssuerSignedOptions, verifyIssuerSigned } from './verify.js'
 
@@ -93,6 +94,8 @@ export interface VerifiedDocument extends VerifiedIssuerSigned {
 export interface VerifyDeviceResponseOptions extends VerifyIssuerSignedOptions {
   /** The SessionTranscript the verifier computed itself (never taken from the response). */
   sessionTranscript: CborValue
+  /** The reader's ephemeral private key, to verify deviceMac (ISO 18013-5 §9.1.3.5). */
+  readerPrivateKey?: KeyObject
 }
 
 /**
@@ -123,17 +126,22 @@ export function verifyDeviceResponse(
       throw new MdocError('mdoc.structure_invalid', 'DeviceNameSpacesBytes must be tag 24')
     const deviceAuth = asMap(deviceSigned.get('deviceAuth'), 'DeviceAuth')
     const sig = deviceAuth.get('deviceSignature')
-    if (sig === undefined)
-      throw new MdocError('mdoc.device_auth_unsupported', 'only deviceSignature is verified (deviceMac needs the reader key)')
-    const s1 = decodeCoseSign1(sig)
-    try {
-      verifyCoseSign1(s1, issued.deviceKey as PublicJwk | KeyObject, {
-        detachedPayload: deviceAuthenticationBytes(o.sessionTranscript, docType, dns),
-      })
-    } catch (cause) {
-      throw new MdocError('mdoc.device_signature_invalid', 'device signature does not verify over this session transcript', {
-        cause,
-      })
+    const mac = deviceAuth.get('deviceMac')
+    const dab = deviceAuthenticationBytes(o.sessionTranscript, docType, dns)
+    if ((sig === undefined) === (mac === undefined)) {
+      throw new MdocError('mdoc.structure_invalid', 'deviceAuth needs exactly one of deviceSignature and deviceMac')
+    }
+    if (sig !== undefined) {
+      try {
+        verifyCoseSign1(decodeCoseSign1(sig), issued.deviceKey as PublicJwk | KeyObject, { detachedPayload: dab })
+      } catch (cause) {
+        throw new MdocError('mdoc.device_signature_invalid', 'device signature does not verify over this session transcript', {
+          cause,
+        })
+      }
+    } else {
+      if (!o.readerPrivateKey) throw new MdocError('mdoc.device_auth_unsupported', 'deviceMac needs the reader private key')
+      verifyDeviceMac(mac, eMacKey(o.readerPrivateKey, issued.deviceKey, o.sessionTranscript), dab)
     }
     const deviceValues = asMap(decodeCbor(dns.value), 'DeviceNameSpaces')
     const deviceSignedClaims: Record<string, Record<string, JsonValue>> = {}

@@ -1,4 +1,5 @@
 export * from './cose-key.js'
+export * from './device-mac.js'
 export * from './device-response.js'
 export * from './errors.js'
 export * from './issue.js'

@@ -127,7 +127,7 @@ export function verifyIssuerSigned(input: Uint8Array | CborValue, o: VerifyIssue
       seen.add(id)
       const expected = digests.get(id)
       if (!(expected instanceof Uint8Array)) throw new MdocError('mdoc.digest_missing', 'no digest for this digest ID')
-      // The digest is over the tag-24 item as carried (its bytes are kept as received).
+      // The digest is over the tag-24 item exactly as received (the decoder keeps its raw bytes).
       if (!bytesEqual(mdocDigest(alg as MdocDigestAlg, encodeCbor(raw as Tagged)), expected))
         throw new MdocError('mdoc.digest_mismatch', 'element digest does not match the MSO')
       Object.defineProperty(out, name, {

@@ -160,3 +160,47 @@ describe.skipIf(!dir)('DeviceResponses captured from real wallets verify with th
     expect(r.documents.length).toBe(1)
   })
 })
+
+describe('deviceMac (ISO 18013-5 §9.1.3.5)', async () => {
+  const { generateKeyPairSync } = await import('node:crypto')
+  const { decodeCbor, encodeCbor } = await import('@bonafide/cose')
+  const { createDeviceMac, deviceAuthenticationBytes, eMacKey } = await import('../src/index.js')
+  const { exportPublicJwk } = await import('@bonafide/keys')
+  it('verifies an ECDH + HMAC device MAC with the reader key, and refuses another reader key or transcript', async () => {
+    const pki = await createDevChain()
+    const issuer = signerFromPrivateJwk(pki.leaf.key.export({ format: 'jwk' }))
+    const device = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    const reader = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    const holder = signerFromPrivateJwk(device.privateKey.export({ format: 'jwk' }))
+    const issuerSigned = await issueMdoc({
+      signer: issuer,
+      x5chain: [pki.leaf.der],
+      docType: NS,
+      claims,
+      deviceKey: holder.publicJwk,
+    })
+    const st = openid4vpSessionTranscript({ clientId: 'c', nonce: 'n', responseUri: 'https://r' })
+    // Build a deviceSignature response, then swap in a deviceMac made with the device's ECDH key.
+    const dr = decodeCbor(
+      await presentMdoc({ issuerSigned, disclose: { [NS]: ['age_over_18'] }, deviceSigner: holder, sessionTranscript: st }),
+    ) as Map<any, any>
+    const doc = dr.get('documents')[0] as Map<any, any>
+    const ds = doc.get('deviceSigned') as Map<any, any>
+    const key = eMacKey(device.privateKey, exportPublicJwk(reader.publicKey), st)
+    ds.set('deviceAuth', new Map([['deviceMac', createDeviceMac(key, deviceAuthenticationBytes(st, NS, ds.get('nameSpaces')))]]))
+    const bytes = encodeCbor(dr)
+    const r = verifyDeviceResponse(bytes, {
+      trustAnchors: [pki.root.pem],
+      sessionTranscript: st,
+      readerPrivateKey: reader.privateKey,
+    })
+    expect(r.documents[0]?.claims[NS]).toEqual({ age_over_18: true })
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    expect(() =>
+      verifyDeviceResponse(bytes, { trustAnchors: [pki.root.pem], sessionTranscript: st, readerPrivateKey: other.privateKey }),
+    ).toThrow(expect.objectContaining({ code: 'mdoc.device_signature_invalid' }))
+    expect(() => verifyDeviceResponse(bytes, { trustAnchors: [pki.root.pem], sessionTranscript: st })).toThrow(
+      expect.objectContaining({ code: 'mdoc.device_auth_unsupported' }),
+    )
+  })
+})
