@@ -1,3 +1,4 @@
+export * from './certificates.js'
 export * from './cose-key.js'
 export * from './device-mac.js'
 export * from './device-response.js'

@@ -97,3 +97,55 @@ describe('mdoc IssuerSigned (ISO 18013-5 §9.1.2)', async () => {
     )
   })
 })
+
+describe('ISO 18013-5 Annex B development certificates', async () => {
+  const { createIacaRoot, createDocumentSigner, MDL_DS_EKU } = await import('../src/index.js')
+  const { X509Certificate } = await import('node:crypto')
+  it('an IACA root and a document signer with the Annex B extensions issue mdocs that verify to the IACA', async () => {
+    const iaca = await createIacaRoot({ country: 'NL' })
+    const ds = await createDocumentSigner(iaca)
+    const node = new X509Certificate(Buffer.from(ds.der))
+    expect(node.keyUsage).toContain(MDL_DS_EKU)
+    expect(new X509Certificate(Buffer.from(iaca.der)).ca).toBe(true)
+    const signer = signerFromPrivateJwk(ds.key.export({ format: 'jwk' }))
+    const bytes = await issueMdoc({
+      signer,
+      x5chain: [ds.der],
+      docType: MDL,
+      claims,
+      deviceKey: signerFromPrivateJwk(generatePrivateJwk('ES256')).publicJwk,
+    })
+    expect(verifyIssuerSigned(bytes, { trustAnchors: [iaca.pem] }).issuerSubject).toContain('Document Signer')
+  })
+})
+
+describe('mdoc structural negatives', async () => {
+  const pki = await createDevChain()
+  const signer = signerFromPrivateJwk(pki.leaf.key.export({ format: 'jwk' }))
+  const opts = { trustAnchors: [pki.root.pem] }
+  it('an item whose digest ID the MSO does not list is rejected', async () => {
+    const bytes = await issueMdoc({
+      signer,
+      x5chain: [pki.leaf.der],
+      docType: MDL,
+      claims,
+      deviceKey: signerFromPrivateJwk(generatePrivateJwk('ES256')).publicJwk,
+    })
+    const root = decodeCbor(bytes) as Map<CborValue, CborValue>
+    const items = (root.get('nameSpaces') as Map<CborValue, CborValue>).get(NS) as Tagged[]
+    const item = decodeCbor(items[0]!.value as Uint8Array) as Map<CborValue, CborValue>
+    item.set('digestID', 4242)
+    items[0] = new Tagged(24, encodeCbor(item))
+    expect(() => verifyIssuerSigned(encodeCbor(root), opts)).toThrow(expect.objectContaining({ code: 'mdoc.digest_missing' }))
+  })
+  it('oversized and too deeply nested CBOR get clean errors', () => {
+    expect(() => verifyIssuerSigned(new Uint8Array(2 << 20), opts)).toThrow(
+      expect.objectContaining({ code: 'cose.cbor_too_large' }),
+    )
+    const deep = new Uint8Array(500).fill(0x81)
+    expect(() => verifyIssuerSigned(deep, opts)).toThrow(expect.objectContaining({ code: 'cose.cbor_too_deep' }))
+    expect(() => verifyIssuerSigned(encodeCbor([1, 2]), opts)).toThrow(
+      expect.objectContaining({ code: 'mdoc.structure_invalid' }),
+    )
+  })
+})
