@@ -1,4 +1,5 @@
 export * from './cbor.js'
 export * from './cbor-encode.js'
+export * from './diagnostic.js'
 export * from './errors.js'
 export * from './sign1.js'

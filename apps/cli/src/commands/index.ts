@@ -3,8 +3,9 @@ import { decode } from './decode.js'
 import { demo } from './demo.js'
 import { issuerCommand } from './issuer.js'
 import { keygen } from './keygen.js'
+import { mdoc } from './mdoc.js'
 import { sdJwt } from './sd-jwt.js'
 import { status } from './status.js'
 
 /** Every `bonafide` command. One line per command module. */
-export const commands: Command[] = [keygen, sdJwt, status, decode, demo, issuerCommand]
+export const commands: Command[] = [keygen, sdJwt, mdoc, status, decode, demo, issuerCommand]

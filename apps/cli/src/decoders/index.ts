@@ -1,4 +1,5 @@
 import { jwtDecoder } from './jwt.js'
+import { mdocDecoder } from './mdoc.js'
 import { sdJwtDecoder } from './sd-jwt.js'
 import { statusListDecoder } from './status-list.js'
 import type { Decoder } from './types.js'
@@ -7,5 +8,6 @@ import type { Decoder } from './types.js'
 export const decoders: Decoder[] = [
   sdJwtDecoder,
   statusListDecoder,
+  mdocDecoder,
   jwtDecoder, // generic JWT: keep last
 ]
