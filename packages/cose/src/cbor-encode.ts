@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer'
-import { type CborValue, Simple, Tagged } from './cbor.js'
+import { type CborValue, RawCbor, Simple, Tagged } from './cbor.js'
 import { CoseError } from './errors.js'
 
 export interface EncodeOptions {
@@ -8,7 +8,7 @@ export interface EncodeOptions {
 }
 
 class Writer {
-  buf = new Uint8Array(256)
+  buf = new Uint8Array(1024)
   len = 0
   reserve(n: number): void {
     if (this.len + n <= this.buf.byteLength) return
@@ -118,7 +118,8 @@ function encodeInto(w: Writer, v: CborValue | Record<string, CborValue>, o: Enco
       w.head(6, v.tag)
       encodeInto(w, v.value, o, depth + 1)
     }
-  } else if (v instanceof Simple) {
+  } else if (v instanceof RawCbor) w.bytes(v.bytes)
+  else if (v instanceof Simple) {
     if (v.value < 24) w.byte(0xe0 | v.value)
     else {
       w.byte(0xf8)

@@ -14,6 +14,14 @@ export class Tagged<T = CborValue> {
   }
 }
 
+/** Bytes that are already a CBOR item: the encoder copies them verbatim (no decode/re-encode round trip). */
+export class RawCbor {
+  readonly bytes: Uint8Array
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes
+  }
+}
+
 /** CBOR simple value other than false/true/null/undefined. */
 export class Simple {
   readonly value: number
@@ -34,6 +42,7 @@ export type CborValue =
   | Map<CborValue, CborValue>
   | Tagged
   | Simple
+  | RawCbor
 
 export interface DecodeOptions {
   /** Maximum input length (default 1 MiB). */

@@ -8,7 +8,7 @@ import {
   systemClock,
   systemRandom,
 } from '@bonafide/core'
-import { type CborValue, decodeCbor, encodeCbor, HEADER, signCoseSign1, Tagged } from '@bonafide/cose'
+import { type CborValue, encodeCbor, HEADER, RawCbor, signCoseSign1, Tagged } from '@bonafide/cose'
 import { jwkThumbprint, type PublicJwk, type Signer } from '@bonafide/keys'
 import { jwkToCoseKey } from './cose-key.js'
 import { MdocError } from './errors.js'
@@ -19,6 +19,20 @@ const NODE_HASH: Record<MdocDigestAlg, string> = { 'SHA-256': 'sha256', 'SHA-384
 
 export function mdocDigest(alg: MdocDigestAlg, bytes: Uint8Array): Uint8Array {
   return new Uint8Array(createHash(NODE_HASH[alg]).update(bytes).digest())
+}
+
+/** Digest of #6.24(bstr) without building the encoding: tag head, bstr head, then the bytes. */
+function taggedDigest(alg: MdocDigestAlg, bytes: Uint8Array): Uint8Array {
+  const n = bytes.byteLength
+  const head =
+    n < 24
+      ? [0xd8, 0x18, 0x40 | n]
+      : n < 0x100
+        ? [0xd8, 0x18, 0x58, n]
+        : n < 0x10000
+          ? [0xd8, 0x18, 0x59, n >> 8, n & 0xff]
+          : [0xd8, 0x18, 0x5a, n >>> 24, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff]
+  return new Uint8Array(createHash(NODE_HASH[alg]).update(Uint8Array.from(head)).update(bytes).digest())
 }
 
 export interface MdocShared {
@@ -67,18 +81,19 @@ async function issueOne(o: MdocShared, e: MdocEntry, signedMs: number, random: R
   for (const [ns, elements] of Object.entries(o.claims)) {
     const names = Object.keys(elements)
     const ids = shuffledIds(names.length, random)
+    const randoms = random.bytes(16 * names.length) // one CSPRNG call per namespace
     const items: CborValue[] = []
     const digests = new Map<CborValue, CborValue>()
     for (const [i, name] of names.entries()) {
       const item = new Map<CborValue, CborValue>([
         ['digestID', ids[i] as number],
-        ['random', random.bytes(16)],
+        ['random', randoms.subarray(16 * i, 16 * i + 16)],
         ['elementIdentifier', name],
         ['elementValue', toElementValue(elements[name] as JsonValue)],
       ])
-      const tagged = new Tagged(24, encodeCbor(item))
-      items.push(tagged)
-      digests.set(ids[i] as number, mdocDigest(alg, encodeCbor(tagged)))
+      const itemBytes = encodeCbor(item)
+      items.push(new Tagged(24, itemBytes))
+      digests.set(ids[i] as number, taggedDigest(alg, itemBytes))
     }
     nameSpaces.set(ns, items)
     valueDigests.set(ns, digests)
@@ -109,7 +124,7 @@ async function issueOne(o: MdocShared, e: MdocEntry, signedMs: number, random: R
   return encodeCbor(
     new Map<CborValue, CborValue>([
       ['nameSpaces', nameSpaces],
-      ['issuerAuth', decodeCbor(issuerAuth)],
+      ['issuerAuth', new RawCbor(issuerAuth)],
     ]),
   )
 }

@@ -27,8 +27,9 @@ export interface VerifiedIssuerSigned {
   readonly validity: { signed: string; validFrom: string; validUntil: string; expectedUpdate?: string }
   readonly status?: JsonValue
   readonly digestAlgorithm: MdocDigestAlg
-  /** The document signer certificate subject, when an x5chain was validated. */
+  /** The document signer certificate (subject and PEM), when an x5chain was validated. */
   readonly issuerSubject?: string
+  readonly issuerCertificate?: string
   /** Each item's `random` (base64url): distinct across copies of a batch. */
   readonly randoms: readonly string[]
 }
@@ -58,6 +59,7 @@ export function verifyIssuerSigned(input: Uint8Array | CborValue, o: VerifyIssue
   const now = (o.clock ?? systemClock).now()
   let keys: readonly (PublicJwk | KeyObject)[]
   let issuerSubject: string | undefined
+  let issuerCertificate: string | undefined
   const chain = x5chainOf(sign1)
   if (o.trustAnchors?.length) {
     if (!chain) throw new MdocError('mdoc.issuer_untrusted', 'issuerAuth carries no x5chain')
@@ -66,6 +68,7 @@ export function verifyIssuerSigned(input: Uint8Array | CborValue, o: VerifyIssue
     const r = v.validate(chain, now)
     keys = [r.leafKey]
     issuerSubject = r.leaf.subject
+    issuerCertificate = r.leaf.toString()
   } else if (o.issuerKeys?.length) keys = o.issuerKeys
   else throw new MdocError('mdoc.issuer_untrusted', 'no trust anchors or issuer keys configured')
   let verified = false
@@ -150,5 +153,6 @@ export function verifyIssuerSigned(input: Uint8Array | CborValue, o: VerifyIssue
     randoms,
     ...(status !== undefined ? { status: toJsonValue(status) as JsonObject } : {}),
     ...(issuerSubject ? { issuerSubject } : {}),
+    ...(issuerCertificate ? { issuerCertificate } : {}),
   }
 }

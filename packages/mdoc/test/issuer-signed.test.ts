@@ -39,6 +39,20 @@ describe('mdoc IssuerSigned (ISO 18013-5 §9.1.2)', async () => {
     expect(r.deviceKey).toEqual(dk)
     expect(r.status).toEqual({ status_list: { idx: 7, uri: 'https://i/sl/1' } })
     expect(r.issuerSubject).toContain('Bonafide Test Leaf')
+    expect(r.issuerCertificate).toContain('BEGIN CERTIFICATE')
+  })
+  it.each(['ES384', 'ES512', 'EdDSA'] as const)('issues and verifies with %s document signers', async (alg) => {
+    const chain = await createDevChain({ alg })
+    const s = signerFromPrivateJwk(chain.leaf.key.export({ format: 'jwk' }))
+    const bytes = await issueMdoc({
+      signer: s,
+      x5chain: [chain.leaf.der],
+      docType: MDL,
+      claims,
+      deviceKey: device(),
+      digestAlg: alg === 'ES512' ? 'SHA-512' : 'SHA-256',
+    })
+    expect(verifyIssuerSigned(bytes, { trustAnchors: [chain.root.pem] }).claims[NS]?.given_name).toBe('Erika')
   })
   it('a batch: own device keys, fresh randoms, rounded validity; duplicate keys refused before signing', async () => {
     const keys = [device(), device(), device()]

@@ -24,6 +24,8 @@ describe.skipIf(!dir)('real-world mdoc vectors (partial: IssuerSigned; DeviceRes
     const docs = dr.get('documents') as Map<CborValue, CborValue>[]
     expect(docs).toHaveLength(1)
     expect(docs[0]!.get('docType')).toBe('org.iso.18013.5.1.mDL')
+    const deviceAuth = (docs[0]!.get('deviceSigned') as Map<CborValue, CborValue>).get('deviceAuth') as Map<CborValue, CborValue>
+    expect(deviceAuth.has('deviceMac')).toBe(true) // Annex D authenticates the device with a MAC (HMAC 256/256)
     // its IssuerSigned verifies with the document signer key it carries (the Annex D IACA is not in the vectors)
     const issuerSigned = docs[0]!.get('issuerSigned') as Map<CborValue, CborValue>
     const auth = issuerSigned.get('issuerAuth') as CborValue[]
