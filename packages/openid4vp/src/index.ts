@@ -1,1 +1,2 @@
-export {}
+export * from './dcql/index.js'
+export * from './errors.js'
