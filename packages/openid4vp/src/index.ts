@@ -1,2 +1,3 @@
 export * from './dcql/index.js'
 export * from './errors.js'
+export * from './validate.js'

@@ -1,0 +1,2 @@
+export * from './mso-mdoc.js'
+export * from './sd-jwt-vc.js'
