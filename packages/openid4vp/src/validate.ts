@@ -1,15 +1,6 @@
-import {
-  type Clock,
-  type CredentialStatusResult,
-  isJsonObject,
-  isVcError,
-  type JsonObject,
-  systemClock,
-  VcError,
-} from '@bonafide/core'
+import { type Clock, type CredentialStatusResult, isJsonObject, isVcError, type JsonObject, systemClock } from '@bonafide/core'
 import { selectClaims } from './dcql/match.js'
-import type { ClaimsPathPointer, DcqlClaimsQuery, DcqlCredentialQuery, DcqlQuery } from './dcql/query.js'
-import { Openid4vpError } from './errors.js'
+import type { DcqlClaimsQuery, DcqlCredentialQuery, DcqlQuery } from './dcql/query.js'
 
 /** What the verifier asked for and bound the response to; the format validators need it. */
 export interface ValidationContext {
