@@ -15,6 +15,10 @@ export const OPENID4VP_ERROR_CODES = [
   'openid4vp.status_revoked',
   'openid4vp.status_suspended',
   'openid4vp.status_undetermined',
+  'openid4vp.request_invalid',
+  'openid4vp.client_untrusted',
+  'openid4vp.session_unknown',
+  'openid4vp.response_invalid',
 ] as const
 export type Openid4vpErrorCode = (typeof OPENID4VP_ERROR_CODES)[number]
 

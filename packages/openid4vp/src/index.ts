@@ -1,3 +1,5 @@
 export * from './dcql/index.js'
 export * from './errors.js'
 export * from './validate.js'
+export * from './verifier/verifier.js'
+export * from './wallet/request.js'

@@ -1,0 +1,149 @@
+import { b64uEncode, type Clock, type JsonObject, parseJson, type RandomSource, systemClock, systemRandom } from '@bonafide/core'
+import { signCompactJws } from '@bonafide/jose'
+import type { Signer } from '@bonafide/keys'
+import { parseDcqlQuery } from '../dcql/query.js'
+import { Openid4vpError } from '../errors.js'
+import {
+  MemoryNonceGuard,
+  type NonceGuard,
+  type PresentationValidator,
+  type ResponseValidationResult,
+  validateVpToken,
+} from '../validate.js'
+
+export interface VerifierOptions {
+  /** With its prefix, e.g. `x509_san_dns:verifier.example` (the leaf certificate's SAN must name it). */
+  clientId: string
+  signer: Signer
+  /** The certificate chain of the signing key (standard base64 DER, leaf first). */
+  x5c: string[]
+  /** Absolute URL where wallets POST responses (`direct_post`). */
+  responseUri: string
+  validators: readonly PresentationValidator[]
+  nonceGuard?: NonceGuard
+  clock?: Clock
+  random?: RandomSource
+  /** Where the wallet sends the user after posting (with a response code appended); optional. */
+  redirectUri?: string
+}
+
+interface Session {
+  id: string
+  nonce: string
+  state: string
+  dcql: JsonObject
+  transactionData?: string[]
+  result?: ResponseValidationResult & { state: string }
+  responseCode?: string
+}
+
+const MAX_BODY = 1 << 20
+
+/**
+ * An OpenID4VP 1.0 verifier: signed request objects (`oauth-authz-req+jwt`, by value) in
+ * `openid4vp://` links, `direct_post` responses validated atomically, state and nonce used once,
+ * and a response code to resume the user's session (§8.2).
+ */
+export class Verifier {
+  readonly #o: VerifierOptions
+  readonly #sessions = new Map<string, Session>()
+  readonly #byState = new Map<string, string>()
+  readonly #guard: NonceGuard
+
+  constructor(o: VerifierOptions) {
+    this.#o = o
+    this.#guard = o.nonceGuard ?? new MemoryNonceGuard()
+  }
+
+  #rand(): string {
+    return b64uEncode((this.#o.random ?? systemRandom).bytes(24))
+  }
+
+  /** Start a session for a DCQL query; returns the wallet link and the session id. */
+  async createRequest(
+    dcql: unknown,
+    o: { transactionData?: string[] } = {},
+  ): Promise<{ sessionId: string; link: string; requestObject: string; nonce: string }> {
+    parseDcqlQuery(dcql) // refuse an invalid query before anything is signed
+    const s: Session = {
+      id: this.#rand(),
+      nonce: this.#rand(),
+      state: this.#rand(),
+      dcql: dcql as JsonObject,
+      ...(o.transactionData ? { transactionData: o.transactionData } : {}),
+    }
+    const now = Math.floor((this.#o.clock ?? systemClock).now() / 1000)
+    const payload: JsonObject = {
+      client_id: this.#o.clientId,
+      response_type: 'vp_token',
+      response_mode: 'direct_post',
+      response_uri: this.#o.responseUri,
+      nonce: s.nonce,
+      state: s.state,
+      dcql_query: s.dcql,
+      aud: 'https://self-issued.me/v2',
+      iat: now,
+      exp: now + 600,
+      ...(s.transactionData ? { transaction_data: s.transactionData } : {}),
+    }
+    const requestObject = await signCompactJws({ typ: 'oauth-authz-req+jwt', x5c: this.#o.x5c }, payload, this.#o.signer)
+    this.#sessions.set(s.id, s)
+    this.#byState.set(s.state, s.id)
+    const link = `openid4vp://?client_id=${encodeURIComponent(this.#o.clientId)}&request=${requestObject}`
+    return { sessionId: s.id, link, requestObject, nonce: s.nonce }
+  }
+
+  /** The response endpoint (Fetch API): `application/x-www-form-urlencoded` with `vp_token` and `state`. */
+  async handleResponse(req: Request): Promise<Response> {
+    const json = (status: number, body: JsonObject) =>
+      new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } })
+    if (req.method !== 'POST') return json(405, { error: 'invalid_request' })
+    const text = await req.text()
+    if (text.length > MAX_BODY) return json(413, { error: 'invalid_request' })
+    const form = new URLSearchParams(text)
+    const state = form.get('state')
+    const id = state ? this.#byState.get(state) : undefined
+    const s = id ? this.#sessions.get(id) : undefined
+    if (!s || s.result) return json(400, { error: 'invalid_request', error_description: 'unknown or already answered session' })
+    this.#byState.delete(s.state) // state is used once
+    let vpToken: unknown
+    try {
+      vpToken = parseJson(form.get('vp_token') ?? '', { maxLength: MAX_BODY })
+    } catch {
+      vpToken = undefined
+    }
+    const r = await validateVpToken({
+      dcql: parseDcqlQuery(s.dcql),
+      vpToken,
+      validators: this.#o.validators,
+      clientId: this.#o.clientId,
+      nonce: s.nonce,
+      responseUri: this.#o.responseUri,
+      nonceGuard: this.#guard,
+      ...(s.transactionData ? { transactionData: s.transactionData } : {}),
+      ...(this.#o.clock ? { clock: this.#o.clock } : {}),
+    })
+    s.result = { ...r, state: r.valid ? 'accepted' : 'rejected' }
+    if (!this.#o.redirectUri) return json(200, {})
+    s.responseCode = this.#rand()
+    return json(200, { redirect_uri: `${this.#o.redirectUri}#response_code=${s.responseCode}` })
+  }
+
+  /** The validation result of a session (undefined until the wallet answered). */
+  result(sessionId: string): (ResponseValidationResult & { state: string }) | undefined {
+    const s = this.#sessions.get(sessionId)
+    if (!s) throw new Openid4vpError('openid4vp.session_unknown', 'no such session')
+    return s.result
+  }
+
+  /** Resume the user's session with the response code from the redirect (single use). */
+  resultByResponseCode(code: string): (ResponseValidationResult & { state: string }) | undefined {
+    for (const s of this.#sessions.values()) {
+      if (s.responseCode && s.responseCode === code) {
+        delete s.responseCode
+        return s.result
+      }
+    }
+    return undefined
+  }
+}

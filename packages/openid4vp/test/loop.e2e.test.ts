@@ -1,0 +1,145 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { b64uEncode, createSafeFetcher } from '@bonafide/core'
+import { generatePrivateJwk, signerFromPrivateJwk } from '@bonafide/keys'
+import { issueMdoc, openid4vpSessionTranscript, presentMdoc } from '@bonafide/mdoc'
+import { decodeSdJwt, issueSdJwtVc, presentSdJwt } from '@bonafide/sd-jwt'
+import { createDevChain } from '@bonafide/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type CredentialRecord, matchDcql } from '../src/dcql/index.js'
+import { msoMdocValidator, sdJwtVcValidator } from '../src/formats/index.js'
+import { parseAuthorizationRequest, postDirectResponse, Verifier } from '../src/index.js'
+
+const NS = 'org.iso.18013.5.1'
+const MDL = 'org.iso.18013.5.1.mDL'
+const PID = 'urn:eudi:pid:1'
+
+describe('wallet ↔ verifier over real HTTP on 127.0.0.1: PID (SD-JWT VC) + mDL (mdoc) in one session', async () => {
+  // The verifier's certificate names "localhost" (x509_san_dns), and its response URI lives there.
+  const verifierPki = await createDevChain({ dnsNames: ['localhost'] })
+  const issuerPki = await createDevChain()
+  const issuer = signerFromPrivateJwk(issuerPki.leaf.key.export({ format: 'jwk' }))
+  let verifier: Verifier
+  let base = ''
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = []
+    for await (const c of req) chunks.push(c as Buffer)
+    const r = await verifier.handleResponse(
+      new Request(`${base}${req.url}`, {
+        method: req.method,
+        headers: req.headers as Record<string, string>,
+        body: Buffer.concat(chunks),
+      }),
+    )
+    res.writeHead(r.status, Object.fromEntries(r.headers))
+    res.end(await r.text())
+  })
+  beforeAll(async () => {
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    base = `http://localhost:${(server.address() as AddressInfo).port}`
+    verifier = new Verifier({
+      clientId: 'x509_san_dns:localhost',
+      signer: signerFromPrivateJwk(verifierPki.leaf.key.export({ format: 'jwk' })),
+      x5c: verifierPki.x5c,
+      responseUri: `${base}/post`,
+      redirectUri: `${base}/done`,
+      validators: [
+        sdJwtVcValidator({ issuerKeys: { trustAnchors: [issuerPki.root.pem], requireIssInSan: false } }),
+        msoMdocValidator({ trustAnchors: [issuerPki.root.pem] }),
+      ],
+    })
+  })
+  afterAll(() => new Promise<void>((r) => server.close(() => r())))
+
+  it('the wallet checks the request, plans with DCQL, presents both credentials, the verifier accepts atomically', async () => {
+    // Wallet holdings
+    const pidHolder = signerFromPrivateJwk(generatePrivateJwk('ES256'))
+    const mdlHolder = signerFromPrivateJwk(generatePrivateJwk('ES256'))
+    const pid = await issueSdJwtVc({
+      signer: issuer,
+      iss: 'https://issuer.example',
+      vct: PID,
+      claims: { given_name: 'Erika', family_name: 'Mustermann', age_over_18: true },
+      disclosable: ['given_name', 'family_name', 'age_over_18'],
+      holderKey: pidHolder.publicJwk,
+      header: { x5c: issuerPki.x5c },
+    })
+    const mdl = await issueMdoc({
+      signer: issuer,
+      x5chain: [issuerPki.leaf.der],
+      docType: MDL,
+      claims: { [NS]: { age_over_18: true, driving_privileges: [{ vehicle_category_code: 'B' }], family_name: 'Mustermann' } },
+      deviceKey: mdlHolder.publicJwk,
+    })
+    const records: CredentialRecord[] = [
+      { id: 'pid', format: 'dc+sd-jwt', vct: PID, claims: decodeSdJwt(pid).claims },
+      {
+        id: 'mdl',
+        format: 'mso_mdoc',
+        doctype: MDL,
+        claims: { [NS]: { age_over_18: true, driving_privileges: [{ vehicle_category_code: 'B' }], family_name: 'Mustermann' } },
+      },
+    ]
+    // Verifier asks for age from the PID and driving privileges from the mDL
+    const { sessionId, link } = await verifier.createRequest({
+      credentials: [
+        { id: 'age', format: 'dc+sd-jwt', meta: { vct_values: [PID] }, claims: [{ path: ['age_over_18'], values: [true] }] },
+        { id: 'drive', format: 'mso_mdoc', meta: { doctype_value: MDL }, claims: [{ path: [NS, 'driving_privileges'] }] },
+      ],
+    })
+    // Wallet
+    const fetcher = createSafeFetcher({ allowHttp: true, allowLoopback: true })
+    const request = await parseAuthorizationRequest(link, { trustAnchors: [verifierPki.root.pem], fetcher })
+    expect(request.verifierSubject).toContain('Bonafide Test Leaf')
+    const plan = matchDcql(request.dcql, records)
+    expect(plan.satisfied).toBe(true)
+    const age = plan.queries.age!.candidates[0]!
+    const drive = plan.queries.drive!.candidates[0]!
+    const vpToken = {
+      age: [
+        await presentSdJwt(pid, { disclose: age.claims, kb: { signer: pidHolder, aud: request.clientId, nonce: request.nonce } }),
+      ],
+      drive: [
+        b64uEncode(
+          await presentMdoc({
+            issuerSigned: mdl,
+            disclose: { [NS]: drive.claims.map((p) => String(p[1])) },
+            deviceSigner: mdlHolder,
+            sessionTranscript: openid4vpSessionTranscript({
+              clientId: request.clientId,
+              nonce: request.nonce,
+              responseUri: request.responseUri,
+            }),
+          }),
+        ),
+      ],
+    }
+    const answer = await postDirectResponse(fetcher, request, vpToken)
+    expect(String(answer.redirect_uri)).toMatch(/#response_code=/)
+    const result = verifier.result(sessionId)
+    expect(result?.valid).toBe(true)
+    expect(result?.credentials.map((c) => c.claims[0])).toEqual([
+      { age_over_18: true, iss: 'https://issuer.example', iat: expect.any(Number), vct: PID, cnf: expect.any(Object) },
+      { [NS]: { driving_privileges: [{ vehicle_category_code: 'B' }] } },
+    ])
+    const code = String(answer.redirect_uri).split('response_code=')[1] as string
+    expect(verifier.resultByResponseCode(code)?.valid).toBe(true)
+    expect(verifier.resultByResponseCode(code)).toBeUndefined()
+    // The same response replayed into the session is refused (state used once).
+    await expect(postDirectResponse(fetcher, request, vpToken)).rejects.toMatchObject({ code: 'openid4vp.response_invalid' })
+  })
+
+  it('the wallet refuses a request signed under an untrusted root or naming another host', async () => {
+    const { link } = await verifier.createRequest({
+      credentials: [{ id: 'a', format: 'dc+sd-jwt', meta: { vct_values: [PID] } }],
+    })
+    const other = await createDevChain()
+    await expect(parseAuthorizationRequest(link, { trustAnchors: [other.root.pem] })).rejects.toMatchObject({
+      code: 'jose.x5c_untrusted',
+    })
+    const tampered = link.replace('client_id=x509_san_dns%3Alocalhost', 'client_id=x509_san_dns%3Aevil.example')
+    await expect(parseAuthorizationRequest(tampered, { trustAnchors: [verifierPki.root.pem] })).rejects.toMatchObject({
+      code: 'openid4vp.request_invalid',
+    })
+  })
+})
