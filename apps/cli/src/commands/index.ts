@@ -6,6 +6,7 @@ import { keygen } from './keygen.js'
 import { mdoc } from './mdoc.js'
 import { sdJwt } from './sd-jwt.js'
 import { status } from './status.js'
+import { verifierCommand } from './verifier.js'
 
 /** Every `bonafide` command. One line per command module. */
-export const commands: Command[] = [keygen, sdJwt, mdoc, status, decode, demo, issuerCommand]
+export const commands: Command[] = [keygen, sdJwt, mdoc, status, decode, demo, issuerCommand, verifierCommand]

@@ -1,0 +1,125 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { parseArgs } from 'node:util'
+import { parseJson } from '@bonafide/core'
+import { createNodeListener, jsonResponse } from '@bonafide/oauth2'
+import { Verifier } from '@bonafide/openid4vp'
+import { msoMdocValidator, sdJwtVcValidator } from '@bonafide/openid4vp/formats'
+import { readTextFile } from '../args.js'
+import { createDevChain } from '../dev-pki.js'
+import { type Command, type Io, UsageError } from '../io.js'
+import { readPublicKeys } from '../keyfile.js'
+
+const HELP = `bonafide verifier demo [--port N] [--response-mode direct_post] (--trust-anchor PEM | --issuer-key FILE)…
+  Starts a standalone OpenID4VP verifier on 127.0.0.1 (memory store, a generated x509_san_dns certificate for
+  localhost) that trusts the issuers it is told about (repeatable options).
+  Prints {"verifier":URL}. POST /demo/request with a DCQL query as the body (optionally ?transaction_data=…)
+  answers {"request":"openid4vp://…","session":ID}; GET /demo/result/ID answers the validation result;
+  GET /demo/trust-anchor.pem is the root a wallet must trust for this verifier's certificate.`
+
+async function runDemo(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      port: { type: 'string' },
+      'response-mode': { type: 'string' },
+      'trust-anchor': { type: 'string', multiple: true },
+      'issuer-key': { type: 'string', multiple: true },
+      help: { type: 'boolean' },
+    },
+  })
+  if (values.help) {
+    io.out(HELP)
+    return 0
+  }
+  const mode = values['response-mode'] ?? 'direct_post'
+  if (mode !== 'direct_post') throw new UsageError('--response-mode: only direct_post is available in this version')
+  const port = values.port === undefined ? 8090 : Number(values.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0..65535')
+  const anchors = await Promise.all((values['trust-anchor'] ?? []).map((p) => readTextFile(p, '--trust-anchor')))
+  const keys = (await Promise.all((values['issuer-key'] ?? []).map((p) => readPublicKeys(p, '--issuer-key')))).flat()
+  if (anchors.length === 0 && keys.length === 0) throw new UsageError('give at least one --trust-anchor or --issuer-key')
+
+  const pki = await createDevChain({ dnsNames: ['localhost'] })
+  let origin = ''
+  let handler: (req: Request) => Promise<Response> = async () => new Response(null, { status: 503 })
+  const server = http.createServer(createNodeListener((r) => handler(r), { origin: () => origin }))
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', resolve)
+  })
+  origin = `http://localhost:${(server.address() as AddressInfo).port}`
+  const verifier = new Verifier({
+    clientId: 'x509_san_dns:localhost',
+    signer: pki.leafSigner,
+    x5c: pki.x5c,
+    responseUri: `${origin}/response`,
+    validators: [
+      sdJwtVcValidator({
+        issuerKeys: {
+          ...(keys.length ? { keys } : {}),
+          ...(anchors.length ? { trustAnchors: anchors, requireIssInSan: false } : {}),
+        },
+      }),
+      msoMdocValidator({ trustAnchors: anchors }),
+    ],
+  })
+  handler = async (req) => {
+    const url = new URL(req.url)
+    if (req.method === 'POST' && url.pathname === '/response') return verifier.handleResponse(req)
+    if (req.method === 'POST' && url.pathname === '/demo/request') {
+      let dcql: unknown
+      try {
+        dcql = parseJson(await req.text(), { maxLength: 64 * 1024 })
+      } catch {
+        return jsonResponse({ error: 'invalid_request', error_description: 'the body must be a DCQL query' }, 400)
+      }
+      const td = url.searchParams.getAll('transaction_data')
+      try {
+        const r = await verifier.createRequest(dcql, td.length ? { transactionData: td } : {})
+        return jsonResponse({ request: r.link, session: r.sessionId })
+      } catch (e) {
+        return jsonResponse(
+          { error: 'invalid_request', error_description: (e as { code?: string }).code ?? 'invalid query' },
+          400,
+        )
+      }
+    }
+    if (req.method === 'GET' && url.pathname === '/demo/trust-anchor.pem') {
+      return new Response(pki.root.pem, { headers: { 'content-type': 'application/x-pem-file' } })
+    }
+    const m = /^\/demo\/result\/([A-Za-z0-9_-]+)$/.exec(url.pathname)
+    if (req.method === 'GET' && m) {
+      try {
+        const r = verifier.result(m[1] as string)
+        return jsonResponse(r ?? { state: 'pending' })
+      } catch {
+        return jsonResponse({ error: 'not_found' }, 404)
+      }
+    }
+    return jsonResponse({ error: 'not_found' }, 404)
+  }
+  io.out(JSON.stringify({ verifier: origin }))
+  await (io.stopSignal ?? new Promise<void>(() => undefined))
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve())
+    server.closeAllConnections()
+  })
+  return 0
+}
+
+/** `bonafide verifier demo`: a standalone OpenID4VP verifier for wallet developers. */
+export const verifierCommand: Command = {
+  name: 'verifier',
+  summary: 'OpenID4VP verifier: `verifier demo` starts a standalone multi-credential verifier on 127.0.0.1',
+  async run(args, io) {
+    const [sub, ...rest] = args
+    if (sub === 'demo') return runDemo(rest, io)
+    if (sub === undefined || sub === '--help' || sub === 'help') {
+      io.out(HELP)
+      return sub === undefined ? 2 : 0
+    }
+    throw new UsageError('unknown verifier subcommand (try: bonafide verifier demo)')
+  },
+}
