@@ -1,4 +1,5 @@
 export * from './dcql/index.js'
+export * from './encryption.js'
 export * from './errors.js'
 export * from './validate.js'
 export * from './verifier/verifier.js'

@@ -143,3 +143,77 @@ describe('wallet ↔ verifier over real HTTP on 127.0.0.1: PID (SD-JWT VC) + mDL
     })
   })
 })
+
+describe('direct_post.jwt (§8.3): encrypted responses with a fresh key per request', async () => {
+  const verifierPki = await createDevChain({ dnsNames: ['localhost'] })
+  const issuerPki = await createDevChain()
+  const issuer = signerFromPrivateJwk(issuerPki.leaf.key.export({ format: 'jwk' }))
+  let verifier: Verifier
+  let base = ''
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = []
+    for await (const c of req) chunks.push(c as Buffer)
+    const r = await verifier.handleResponse(
+      new Request(`${base}${req.url}`, {
+        method: req.method,
+        headers: req.headers as Record<string, string>,
+        body: Buffer.concat(chunks),
+      }),
+    )
+    res.writeHead(r.status, Object.fromEntries(r.headers))
+    res.end(await r.text())
+  })
+  beforeAll(async () => {
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    base = `http://localhost:${(server.address() as AddressInfo).port}`
+    verifier = new Verifier({
+      clientId: 'x509_san_dns:localhost',
+      signer: signerFromPrivateJwk(verifierPki.leaf.key.export({ format: 'jwk' })),
+      x5c: verifierPki.x5c,
+      responseUri: `${base}/post`,
+      responseMode: 'direct_post.jwt',
+      validators: [msoMdocValidator({ trustAnchors: [issuerPki.root.pem] })],
+    })
+  })
+  afterAll(() => new Promise<void>((r) => server.close(() => r())))
+
+  it('the mdoc transcript binds the encryption key thumbprint; a plain response is refused for this session', async () => {
+    const holder = signerFromPrivateJwk(generatePrivateJwk('ES256'))
+    const mdl = await issueMdoc({
+      signer: issuer,
+      x5chain: [issuerPki.leaf.der],
+      docType: MDL,
+      claims: { [NS]: { age_over_18: true } },
+      deviceKey: holder.publicJwk,
+    })
+    const dcql = {
+      credentials: [{ id: 'mdl', format: 'mso_mdoc', meta: { doctype_value: MDL }, claims: [{ path: [NS, 'age_over_18'] }] }],
+    }
+    const fetcher = createSafeFetcher({ allowHttp: true, allowLoopback: true })
+    const a = await verifier.createRequest(dcql)
+    const b = await verifier.createRequest(dcql)
+    const ra = await parseAuthorizationRequest(a.link, { trustAnchors: [verifierPki.root.pem] })
+    const rb = await parseAuthorizationRequest(b.link, { trustAnchors: [verifierPki.root.pem] })
+    expect(ra.encryption?.jwk.x).not.toBe(rb.encryption?.jwk.x) // fresh key per request
+    const present = async (req: typeof ra) =>
+      b64uEncode(
+        await presentMdoc({
+          issuerSigned: mdl,
+          disclose: { [NS]: ['age_over_18'] },
+          deviceSigner: holder,
+          sessionTranscript: openid4vpSessionTranscript({
+            clientId: req.clientId,
+            nonce: req.nonce,
+            responseUri: req.responseUri,
+            jwkThumbprint: req.encryption?.thumbprint ?? null,
+          }),
+        }),
+      )
+    await postDirectResponse(fetcher, ra, { mdl: [await present(ra)] })
+    expect(verifier.result(a.sessionId)?.valid).toBe(true)
+    // unencrypted answer to an encrypted session
+    await expect(
+      postDirectResponse(fetcher, { ...rb, encryption: undefined } as never, { mdl: [await present(rb)] }),
+    ).rejects.toMatchObject({ code: 'openid4vp.response_invalid' })
+  })
+})

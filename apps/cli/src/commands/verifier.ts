@@ -10,7 +10,7 @@ import { createDevChain } from '../dev-pki.js'
 import { type Command, type Io, UsageError } from '../io.js'
 import { readPublicKeys } from '../keyfile.js'
 
-const HELP = `bonafide verifier demo [--port N] [--response-mode direct_post] (--trust-anchor PEM | --issuer-key FILE)…
+const HELP = `bonafide verifier demo [--port N] [--response-mode direct_post|direct_post.jwt] (--trust-anchor PEM | --issuer-key FILE)…
   Starts a standalone OpenID4VP verifier on 127.0.0.1 (memory store, a generated x509_san_dns certificate for
   localhost) that trusts the issuers it is told about (repeatable options).
   Prints {"verifier":URL}. POST /demo/request with a DCQL query as the body (optionally ?transaction_data=…)
@@ -34,7 +34,8 @@ async function runDemo(args: string[], io: Io): Promise<number> {
     return 0
   }
   const mode = values['response-mode'] ?? 'direct_post'
-  if (mode !== 'direct_post') throw new UsageError('--response-mode: only direct_post is available in this version')
+  if (mode !== 'direct_post' && mode !== 'direct_post.jwt')
+    throw new UsageError('--response-mode must be direct_post or direct_post.jwt')
   const port = values.port === undefined ? 8090 : Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0..65535')
   const anchors = await Promise.all((values['trust-anchor'] ?? []).map((p) => readTextFile(p, '--trust-anchor')))
@@ -55,6 +56,7 @@ async function runDemo(args: string[], io: Io): Promise<number> {
     signer: pki.leafSigner,
     x5c: pki.x5c,
     responseUri: `${origin}/response`,
+    responseMode: mode,
     validators: [
       sdJwtVcValidator({
         issuerKeys: {

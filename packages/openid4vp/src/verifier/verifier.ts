@@ -1,7 +1,9 @@
+import type { KeyObject } from 'node:crypto'
 import { b64uEncode, type Clock, type JsonObject, parseJson, type RandomSource, systemClock, systemRandom } from '@bonafide/core'
 import { signCompactJws } from '@bonafide/jose'
-import type { Signer } from '@bonafide/keys'
+import type { PublicJwk, Signer } from '@bonafide/keys'
 import { parseDcqlQuery } from '../dcql/query.js'
+import { createResponseEncryptionKey, decryptResponse, jwkThumbprintBytes, RESPONSE_ENC_VALUES } from '../encryption.js'
 import { Openid4vpError } from '../errors.js'
 import {
   MemoryNonceGuard,
@@ -25,6 +27,8 @@ export interface VerifierOptions {
   random?: RandomSource
   /** Where the wallet sends the user after posting (with a response code appended); optional. */
   redirectUri?: string
+  /** `direct_post` (default) or `direct_post.jwt` (encrypted to a fresh key per request, §8.3). */
+  responseMode?: 'direct_post' | 'direct_post.jwt'
 }
 
 interface Session {
@@ -35,6 +39,7 @@ interface Session {
   transactionData?: string[]
   result?: ResponseValidationResult & { state: string }
   responseCode?: string
+  encryption?: { privateKey: KeyObject; jwk: PublicJwk }
 }
 
 const MAX_BODY = 1 << 20
@@ -73,10 +78,20 @@ export class Verifier {
       ...(o.transactionData ? { transactionData: o.transactionData } : {}),
     }
     const now = Math.floor((this.#o.clock ?? systemClock).now() / 1000)
+    const encrypted = this.#o.responseMode === 'direct_post.jwt'
+    if (encrypted) s.encryption = createResponseEncryptionKey()
     const payload: JsonObject = {
       client_id: this.#o.clientId,
       response_type: 'vp_token',
-      response_mode: 'direct_post',
+      response_mode: encrypted ? 'direct_post.jwt' : 'direct_post',
+      ...(s.encryption
+        ? {
+            client_metadata: {
+              jwks: { keys: [s.encryption.jwk as unknown as JsonObject] },
+              encrypted_response_enc_values_supported: [...RESPONSE_ENC_VALUES],
+            },
+          }
+        : {}),
       response_uri: this.#o.responseUri,
       nonce: s.nonce,
       state: s.state,
@@ -100,11 +115,31 @@ export class Verifier {
     if (req.method !== 'POST') return json(405, { error: 'invalid_request' })
     const text = await req.text()
     if (text.length > MAX_BODY) return json(413, { error: 'invalid_request' })
-    const form = new URLSearchParams(text)
+    let form = new URLSearchParams(text)
+    let decrypted: JsonObject | undefined
+    if (form.has('response')) {
+      // direct_post.jwt: find the session by the key that can decrypt (the kid names it).
+      const jwe = form.get('response') ?? ''
+      for (const cand of this.#sessions.values()) {
+        if (!cand.encryption || cand.result) continue
+        try {
+          decrypted = await decryptResponse(jwe, cand.encryption.privateKey)
+          break
+        } catch {
+          // not this session's key
+        }
+      }
+      if (!decrypted) return json(400, { error: 'invalid_request', error_description: 'the response cannot be decrypted' })
+      form = new URLSearchParams()
+      if (typeof decrypted.state === 'string') form.set('state', decrypted.state)
+      form.set('vp_token', JSON.stringify(decrypted.vp_token ?? null))
+    }
     const state = form.get('state')
     const id = state ? this.#byState.get(state) : undefined
     const s = id ? this.#sessions.get(id) : undefined
     if (!s || s.result) return json(400, { error: 'invalid_request', error_description: 'unknown or already answered session' })
+    if (!!s.encryption !== !!decrypted)
+      return json(400, { error: 'invalid_request', error_description: 'this session requires the other response mode' })
     this.#byState.delete(s.state) // state is used once
     let vpToken: unknown
     try {
@@ -120,6 +155,7 @@ export class Verifier {
       nonce: s.nonce,
       responseUri: this.#o.responseUri,
       nonceGuard: this.#guard,
+      ...(s.encryption ? { jwkThumbprint: jwkThumbprintBytes(s.encryption.jwk) } : {}),
       ...(s.transactionData ? { transactionData: s.transactionData } : {}),
       ...(this.#o.clock ? { clock: this.#o.clock } : {}),
     })

@@ -17,7 +17,9 @@ import {
   verifyJwsSignature,
   type X5cValidator,
 } from '@bonafide/jose'
+import { type PublicJwk, parsePublicJwk } from '@bonafide/keys'
 import { type DcqlQuery, parseDcqlQuery } from '../dcql/query.js'
+import { encryptResponse, jwkThumbprintBytes, type ResponseEnc } from '../encryption.js'
 import { Openid4vpError } from '../errors.js'
 
 export interface AuthorizationRequest {
@@ -30,6 +32,8 @@ export interface AuthorizationRequest {
   readonly transactionData?: readonly string[]
   /** Subject of the verifier's certificate (for consent screens and the presentation log). */
   readonly verifierSubject?: string
+  /** direct_post.jwt: the verifier's encryption key and the content encryption to use. */
+  readonly encryption?: { readonly jwk: PublicJwk & { kid?: string }; readonly enc: ResponseEnc; readonly thumbprint: Uint8Array }
 }
 
 const validators = new WeakMap<readonly TrustAnchorInput[], X5cValidator>()
@@ -87,8 +91,25 @@ export async function parseAuthorizationRequest(
   }
   if (typeof p.nonce !== 'string' || p.nonce.length === 0)
     throw new Openid4vpError('openid4vp.request_invalid', 'nonce is required')
-  if (p.response_mode !== 'direct_post' || typeof p.response_uri !== 'string')
-    throw new Openid4vpError('openid4vp.request_invalid', 'direct_post with a response_uri is required')
+  if ((p.response_mode !== 'direct_post' && p.response_mode !== 'direct_post.jwt') || typeof p.response_uri !== 'string') {
+    throw new Openid4vpError('openid4vp.request_invalid', 'direct_post or direct_post.jwt with a response_uri is required')
+  }
+  let encryption: AuthorizationRequest['encryption']
+  if (p.response_mode === 'direct_post.jwt') {
+    const md = p.client_metadata
+    const keys = isJsonObject(md) && isJsonObject(md.jwks) && Array.isArray(md.jwks.keys) ? md.jwks.keys : []
+    const k = keys.find((x) => isJsonObject(x) && x.use !== 'sig' && (x.alg === undefined || x.alg === 'ECDH-ES'))
+    if (!isJsonObject(k))
+      throw new Openid4vpError('openid4vp.request_invalid', 'direct_post.jwt needs an encryption key in client_metadata.jwks')
+    const { kid, use: _u, alg: _a, ...members } = k
+    const jwk = { ...parsePublicJwk(members), ...(typeof kid === 'string' ? { kid } : {}) }
+    const encs =
+      isJsonObject(md) && Array.isArray(md.encrypted_response_enc_values_supported)
+        ? md.encrypted_response_enc_values_supported
+        : ['A128GCM']
+    const enc: ResponseEnc = encs.includes('A128GCM') ? 'A128GCM' : encs.includes('A256GCM') ? 'A256GCM' : 'A128GCM'
+    encryption = { jwk, enc, thumbprint: jwkThumbprintBytes(jwk) }
+  }
   // §5.9.3: with x509_san_dns the response URI's host must be the DNS name in the certificate.
   if (new URL(p.response_uri).hostname !== dns)
     throw new Openid4vpError('openid4vp.client_untrusted', 'response_uri host is not the client_id DNS name')
@@ -105,6 +126,7 @@ export async function parseAuthorizationRequest(
     dcql: parseDcqlQuery(p.dcql_query as JsonObject),
     ...(td ? { transactionData: td as string[] } : {}),
     verifierSubject: chain.leaf.subject,
+    ...(encryption ? { encryption } : {}),
   }
 }
 
@@ -114,10 +136,10 @@ export async function postDirectResponse(
   request: AuthorizationRequest,
   vpToken: Record<string, string[]>,
 ): Promise<JsonObject> {
-  const body = new URLSearchParams({
-    vp_token: JSON.stringify(vpToken),
-    ...(request.state ? { state: request.state } : {}),
-  }).toString()
+  const params = { vp_token: vpToken, ...(request.state ? { state: request.state } : {}) }
+  const body = request.encryption
+    ? new URLSearchParams({ response: await encryptResponse(params, request.encryption.jwk, request.encryption.enc) }).toString()
+    : new URLSearchParams({ vp_token: JSON.stringify(vpToken), ...(request.state ? { state: request.state } : {}) }).toString()
   const res = await fetcher(request.responseUri, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
