@@ -177,3 +177,22 @@ describe('matching (§6.4)', () => {
     ).toBe(true)
   })
 })
+
+describe('DcqlRequestBuilder', async () => {
+  const { DcqlRequestBuilder } = await import('../src/index.js')
+  it('builds a multi-credential query with a credential set, validated on build', () => {
+    const q = new DcqlRequestBuilder()
+      .addCredential('pid', 'dc+sd-jwt', ['age_over_18', 'address.locality'], { meta: { vct_values: [pid.vct as string] } })
+      .addCredential('mdl', 'mso_mdoc', [['org.iso.18013.5.1', 'age_over_18']], {
+        meta: { doctype_value: 'org.iso.18013.5.1.mDL' },
+        multiple: false,
+      })
+      .addCredentialSet('age', [['pid'], ['mdl']], { required: true })
+      .parsed()
+    expect(q.credentials[0]?.claims?.[1]?.path).toEqual(['address', 'locality'])
+    expect(matchDcql(q, wallet).credentialSets[0]?.satisfiedOptions).toEqual([0, 1])
+    expect(() =>
+      new DcqlRequestBuilder().addCredential('x', 'mso_mdoc', ['a.b.c'], { meta: { doctype_value: 'd' } }).build(),
+    ).toThrow(expect.objectContaining({ code: 'openid4vp.dcql_invalid' }))
+  })
+})
