@@ -10,6 +10,7 @@ import { createStatusListHandler, StatusListRegistry } from '@bonafide/status-li
 import { readTextFile } from '../args.js'
 import { createDevChain } from '../dev-pki.js'
 import { type Command, type Io, UsageError } from '../io.js'
+import { serveUntilStopped, withSubcommands } from '../subcommands.js'
 
 const SAMPLE_PID = {
   given_name: 'Erika',
@@ -139,25 +140,13 @@ async function runDemo(args: string[], io: Io): Promise<number> {
     return issuer.handle(req)
   }
   io.out(JSON.stringify({ issuer: origin, offer: await newOffer() }))
-  await (io.stopSignal ?? new Promise<void>(() => undefined))
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve())
-    server.closeAllConnections()
-  })
-  return 0
+  return serveUntilStopped(server, io)
 }
 
 /** `bonafide issuer demo`: a standalone OpenID4VCI issuer for wallet developers. */
-export const issuerCommand: Command = {
-  name: 'issuer',
-  summary: 'OpenID4VCI issuer: `issuer demo` starts a standalone batch-issuing issuer on 127.0.0.1',
-  async run(args, io) {
-    const [sub, ...rest] = args
-    if (sub === 'demo') return runDemo(rest, io)
-    if (sub === undefined || sub === '--help' || sub === 'help') {
-      io.out(HELP)
-      return sub === undefined ? 2 : 0
-    }
-    throw new UsageError('unknown issuer subcommand (try: bonafide issuer demo)')
-  },
-}
+export const issuerCommand: Command = withSubcommands(
+  'issuer',
+  'OpenID4VCI issuer: `issuer demo` starts a standalone batch-issuing issuer on 127.0.0.1',
+  HELP,
+  { demo: runDemo },
+)

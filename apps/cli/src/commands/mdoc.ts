@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer'
 import { parseArgs } from 'node:util'
-import { b64uDecode, b64uEncode, hexDecode, isJsonObject, isVcError, type JsonObject } from '@bonafide/core'
+import { b64uDecode, b64uEncode, hexDecode, isJsonObject, type JsonObject } from '@bonafide/core'
 import { type CborValue, decodeCbor } from '@bonafide/cose'
 import {
   dcApiSessionTranscript,
@@ -13,6 +13,7 @@ import {
 import { intOption, listOption, readJsonFile, readTextFile, readTokenArg } from '../args.js'
 import { type Command, type Io, UsageError } from '../io.js'
 import { publicPart, readSigner } from '../keyfile.js'
+import { invalidReport, withSubcommands } from '../subcommands.js'
 import { pemChain } from './sd-jwt.js'
 
 const HELP = `bonafide mdoc issue   --issuer-key FILE --issuer-cert PEM --doctype DT --claims FILE --holder-key FILE
@@ -156,24 +157,12 @@ async function verify(args: string[], io: Io): Promise<number> {
     )
     return 0
   } catch (e) {
-    if (!isVcError(e)) throw e
-    io.out(JSON.stringify({ valid: false, error: { code: e.code, message: e.message } }))
-    return 1
+    return invalidReport(e, io)
   }
 }
 
-export const mdoc: Command = {
-  name: 'mdoc',
-  summary: 'issue, present and verify ISO 18013-5 mdocs',
-  async run(args, io) {
-    const [sub, ...rest] = args
-    if (!sub || sub === '--help' || rest.includes('--help')) {
-      io.out(HELP)
-      return sub ? 0 : 2
-    }
-    if (sub === 'issue') return issue(rest, io)
-    if (sub === 'present') return present(rest, io)
-    if (sub === 'verify') return verify(rest, io)
-    throw new UsageError(`unknown subcommand '${sub}' (issue, present, verify)`)
-  },
-}
+export const mdoc: Command = withSubcommands('mdoc', 'issue, present and verify ISO 18013-5 mdocs', HELP, {
+  issue,
+  present,
+  verify,
+})

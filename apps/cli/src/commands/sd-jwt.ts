@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util'
-import { isJsonObject, isVcError, type JsonObject } from '@bonafide/core'
+import { isJsonObject, type JsonObject } from '@bonafide/core'
 import { issueSdJwtVc, issueSdJwtVcBatch, presentSdJwt, verifySdJwtVc } from '@bonafide/sd-jwt'
 import { intOption, listOption, readJsonFile, readTextFile, readTokenArg } from '../args.js'
 import { type Command, type Io, UsageError } from '../io.js'
 import { readPublicKeys, readSigner } from '../keyfile.js'
+import { invalidReport, withSubcommands } from '../subcommands.js'
 
 const HELP = `bonafide sd-jwt issue   --issuer-key FILE --iss URL --vct TYPE --claims FILE [--sd PATH,PATH…] [--holder-key FILE] [--exp SECONDS] [--batch N] [--x5c PEM]
 bonafide sd-jwt present TOKEN|- [--disclose PATH,PATH…|--disclose-all] [--holder-key FILE --aud AUD --nonce NONCE]
@@ -128,24 +129,8 @@ async function verify(args: string[], io: Io): Promise<number> {
     io.out(JSON.stringify({ valid: true, iss: r.iss, vct: r.vct, claims: r.claims, kb: r.kb?.payload ?? null }, null, 2))
     return 0
   } catch (e) {
-    if (!isVcError(e)) throw e
-    io.out(JSON.stringify({ valid: false, error: { code: e.code, message: e.message } }))
-    return 1
+    return invalidReport(e, io)
   }
 }
 
-export const sdJwt: Command = {
-  name: 'sd-jwt',
-  summary: 'issue, present and verify SD-JWT VCs',
-  async run(args, io) {
-    const [sub, ...rest] = args
-    if (!sub || sub === '--help' || rest.includes('--help')) {
-      io.out(HELP)
-      return sub ? 0 : 2
-    }
-    if (sub === 'issue') return issue(rest, io)
-    if (sub === 'present') return present(rest, io)
-    if (sub === 'verify') return verify(rest, io)
-    throw new UsageError(`unknown subcommand '${sub}' (issue, present, verify)`)
-  },
-}
+export const sdJwt: Command = withSubcommands('sd-jwt', 'issue, present and verify SD-JWT VCs', HELP, { issue, present, verify })

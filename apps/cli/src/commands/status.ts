@@ -13,6 +13,7 @@ import {
 import { intOption, readTextFile, readTokenArg } from '../args.js'
 import { type Command, type Io, UsageError } from '../io.js'
 import { readPublicKeys } from '../keyfile.js'
+import { withSubcommands } from '../subcommands.js'
 
 const HELP = `bonafide status decode TOKEN|URL|- [--index N] [--json]
 bonafide status check CREDENTIAL|- (--list-key FILE | --trust-anchor PEM) [--json]
@@ -166,17 +167,7 @@ async function checkCmd(args: string[], io: Io): Promise<number> {
   return r.state === 'valid' ? 0 : 1
 }
 
-export const status: Command = {
-  name: 'status',
-  summary: 'decode status lists and check a credential’s status',
-  async run(args, io) {
-    const [sub, ...rest] = args
-    if (!sub || sub === '--help' || rest.includes('--help')) {
-      io.out(HELP)
-      return sub ? 0 : 2
-    }
-    if (sub === 'decode') return decodeCmd(rest, io)
-    if (sub === 'check') return checkCmd(rest, io)
-    throw new UsageError(`unknown subcommand '${sub}' (decode, check)`)
-  },
-}
+export const status: Command = withSubcommands('status', 'decode status lists and check a credential’s status', HELP, {
+  decode: decodeCmd,
+  check: checkCmd,
+})

@@ -9,6 +9,7 @@ import { readTextFile } from '../args.js'
 import { createDevChain } from '../dev-pki.js'
 import { type Command, type Io, UsageError } from '../io.js'
 import { readPublicKeys } from '../keyfile.js'
+import { serveUntilStopped, withSubcommands } from '../subcommands.js'
 
 const HELP = `bonafide verifier demo [--port N] [--response-mode direct_post|direct_post.jwt] (--trust-anchor PEM | --issuer-key FILE)…
   Starts a standalone OpenID4VP verifier on 127.0.0.1 (memory store, a generated x509_san_dns certificate for
@@ -103,25 +104,13 @@ async function runDemo(args: string[], io: Io): Promise<number> {
     return jsonResponse({ error: 'not_found' }, 404)
   }
   io.out(JSON.stringify({ verifier: origin }))
-  await (io.stopSignal ?? new Promise<void>(() => undefined))
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve())
-    server.closeAllConnections()
-  })
-  return 0
+  return serveUntilStopped(server, io)
 }
 
 /** `bonafide verifier demo`: a standalone OpenID4VP verifier for wallet developers. */
-export const verifierCommand: Command = {
-  name: 'verifier',
-  summary: 'OpenID4VP verifier: `verifier demo` starts a standalone multi-credential verifier on 127.0.0.1',
-  async run(args, io) {
-    const [sub, ...rest] = args
-    if (sub === 'demo') return runDemo(rest, io)
-    if (sub === undefined || sub === '--help' || sub === 'help') {
-      io.out(HELP)
-      return sub === undefined ? 2 : 0
-    }
-    throw new UsageError('unknown verifier subcommand (try: bonafide verifier demo)')
-  },
-}
+export const verifierCommand: Command = withSubcommands(
+  'verifier',
+  'OpenID4VP verifier: `verifier demo` starts a standalone multi-credential verifier on 127.0.0.1',
+  HELP,
+  { demo: runDemo },
+)
