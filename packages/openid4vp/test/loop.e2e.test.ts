@@ -217,3 +217,30 @@ describe('direct_post.jwt (§8.3): encrypted responses with a fresh key per requ
     ).rejects.toMatchObject({ code: 'openid4vp.response_invalid' })
   })
 })
+
+describe('client_id prefix x509_hash (§5.9.3)', async () => {
+  const { digestB64u } = await import('@bonafide/core')
+  const pki = await createDevChain()
+  it('the wallet accepts the hash of the leaf certificate and refuses another', async () => {
+    const hash = digestB64u('sha-256', pki.leaf.der)
+    const mk = (clientId: string) =>
+      new Verifier({
+        clientId,
+        signer: signerFromPrivateJwk(pki.leaf.key.export({ format: 'jwk' })),
+        x5c: pki.x5c,
+        responseUri: 'https://verifier.example/post',
+        validators: [],
+      })
+    const dcql = { credentials: [{ id: 'a', format: 'dc+sd-jwt', meta: { vct_values: [PID] } }] }
+    const ok = await mk(`x509_hash:${hash}`).createRequest(dcql)
+    expect((await parseAuthorizationRequest(ok.link, { trustAnchors: [pki.root.pem] })).clientId).toBe(`x509_hash:${hash}`)
+    const bad = await mk(`x509_hash:${'A'.repeat(43)}`).createRequest(dcql)
+    await expect(parseAuthorizationRequest(bad.link, { trustAnchors: [pki.root.pem] })).rejects.toMatchObject({
+      code: 'openid4vp.client_untrusted',
+    })
+    const unknown = await mk('redirect_uri:https://verifier.example/post').createRequest(dcql)
+    await expect(parseAuthorizationRequest(unknown.link, { trustAnchors: [pki.root.pem] })).rejects.toMatchObject({
+      code: 'openid4vp.client_untrusted',
+    })
+  })
+})

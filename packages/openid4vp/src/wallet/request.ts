@@ -1,5 +1,6 @@
 import {
   type Clock,
+  digestB64u,
   epochSeconds,
   expectOk,
   type Fetcher,
@@ -70,15 +71,20 @@ export async function parseAuthorizationRequest(
     throw new Openid4vpError('openid4vp.request_invalid', 'typ must be oauth-authz-req+jwt')
   const p = jws.payload
   if (p.client_id !== outerClientId) throw new Openid4vpError('openid4vp.request_invalid', 'outer and inner client_id differ')
-  if (!outerClientId.startsWith('x509_san_dns:'))
+  const prefix = outerClientId.slice(0, outerClientId.indexOf(':'))
+  if (prefix !== 'x509_san_dns' && prefix !== 'x509_hash')
     throw new Openid4vpError('openid4vp.client_untrusted', 'unsupported client_id prefix')
-  const dns = outerClientId.slice('x509_san_dns:'.length)
+  const value = outerClientId.slice(prefix.length + 1)
   let v = validators.get(o.trustAnchors)
   if (!v) validators.set(o.trustAnchors, (v = createX5cValidator(o.trustAnchors)))
   const now = (o.clock ?? systemClock).now()
-  const chain = v.validate(decodeX5c(jws.header.x5c), now)
-  if (!(chain.leaf.subjectAltName ?? '').split(', ').includes(`DNS:${dns}`))
+  const chainDer = decodeX5c(jws.header.x5c)
+  const chain = v.validate(chainDer, now)
+  // §5.9.3: x509_san_dns names a DNS SAN of the leaf; x509_hash is base64url(SHA-256(DER of the leaf)).
+  if (prefix === 'x509_san_dns' && !(chain.leaf.subjectAltName ?? '').split(', ').includes(`DNS:${value}`))
     throw new Openid4vpError('openid4vp.client_untrusted', 'the certificate does not name the client_id')
+  if (prefix === 'x509_hash' && digestB64u('sha-256', chainDer[0] as Uint8Array) !== value)
+    throw new Openid4vpError('openid4vp.client_untrusted', 'the certificate hash does not match the client_id')
   try {
     verifyJwsSignature(jws, chain.leafKey)
   } catch (cause) {
@@ -111,7 +117,7 @@ export async function parseAuthorizationRequest(
     encryption = { jwk, enc, thumbprint: jwkThumbprintBytes(jwk) }
   }
   // §5.9.3: with x509_san_dns the response URI's host must be the DNS name in the certificate.
-  if (new URL(p.response_uri).hostname !== dns)
+  if (prefix === 'x509_san_dns' && new URL(p.response_uri).hostname !== value)
     throw new Openid4vpError('openid4vp.client_untrusted', 'response_uri host is not the client_id DNS name')
   if (!isJsonObject(p.dcql_query)) throw new Openid4vpError('openid4vp.request_invalid', 'dcql_query is required')
   const td = p.transaction_data
