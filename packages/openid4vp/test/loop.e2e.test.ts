@@ -244,3 +244,80 @@ describe('client_id prefix x509_hash (§5.9.3)', async () => {
     })
   })
 })
+
+describe('Digital Credentials API (Appendix A, dc_api): origin binding', async () => {
+  const { dcApiSessionTranscript } = await import('@bonafide/mdoc')
+  const verifierPki = await createDevChain({ dnsNames: ['verifier.example'] })
+  const issuerPki = await createDevChain()
+  const issuer = signerFromPrivateJwk(issuerPki.leaf.key.export({ format: 'jwk' }))
+  const verifier = new Verifier({
+    clientId: 'x509_san_dns:verifier.example',
+    signer: signerFromPrivateJwk(verifierPki.leaf.key.export({ format: 'jwk' })),
+    x5c: verifierPki.x5c,
+    responseUri: 'https://verifier.example/unused',
+    validators: [
+      sdJwtVcValidator({ issuerKeys: { trustAnchors: [issuerPki.root.pem], requireIssInSan: false } }),
+      msoMdocValidator({ trustAnchors: [issuerPki.root.pem] }),
+    ],
+  })
+  const ORIGIN = 'https://verifier.example'
+  const dcql = {
+    credentials: [
+      { id: 'pid', format: 'dc+sd-jwt', meta: { vct_values: [PID] }, claims: [{ path: ['age_over_18'] }] },
+      { id: 'mdl', format: 'mso_mdoc', meta: { doctype_value: MDL }, claims: [{ path: [NS, 'age_over_18'] }] },
+    ],
+  }
+  async function answer(nonce: string, origin: string) {
+    const ph = signerFromPrivateJwk(generatePrivateJwk('ES256'))
+    const mh = signerFromPrivateJwk(generatePrivateJwk('ES256'))
+    const vc = await issueSdJwtVc({
+      signer: issuer,
+      iss: 'https://issuer.example',
+      vct: PID,
+      claims: { age_over_18: true },
+      disclosable: ['age_over_18'],
+      holderKey: ph.publicJwk,
+      header: { x5c: issuerPki.x5c },
+    })
+    const mdoc = await issueMdoc({
+      signer: issuer,
+      x5chain: [issuerPki.leaf.der],
+      docType: MDL,
+      claims: { [NS]: { age_over_18: true } },
+      deviceKey: mh.publicJwk,
+    })
+    return {
+      vp_token: {
+        pid: [await presentSdJwt(vc, { disclose: ['age_over_18'], kb: { signer: ph, aud: `origin:${origin}`, nonce } })],
+        mdl: [
+          b64uEncode(
+            await presentMdoc({
+              issuerSigned: mdoc,
+              disclose: { [NS]: ['age_over_18'] },
+              deviceSigner: mh,
+              sessionTranscript: dcApiSessionTranscript({ origin, nonce }),
+            }),
+          ),
+        ],
+      },
+    }
+  }
+  it('accepts a response bound to the browser-reported origin; refuses another origin and a replay', async () => {
+    const s = await verifier.createDcApiRequest(dcql, { expectedOrigins: [ORIGIN] })
+    const r = await verifier.validateDcApiResponse(s.sessionId, await answer(s.nonce, ORIGIN), ORIGIN)
+    expect(r.valid).toBe(true)
+    await expect(verifier.validateDcApiResponse(s.sessionId, await answer(s.nonce, ORIGIN), ORIGIN)).rejects.toMatchObject({
+      code: 'openid4vp.replay',
+    })
+    const t = await verifier.createDcApiRequest(dcql, { expectedOrigins: [ORIGIN] })
+    expect(
+      (await verifier.validateDcApiResponse(t.sessionId, await answer(t.nonce, 'https://evil.example'), 'https://evil.example'))
+        .valid,
+    ).toBe(false)
+    const u = await verifier.createDcApiRequest(dcql, { expectedOrigins: [ORIGIN, 'https://evil.example'] })
+    // presentations made for one origin do not verify when the browser reports another
+    const mismatch = await verifier.validateDcApiResponse(u.sessionId, await answer(u.nonce, 'https://evil.example'), ORIGIN)
+    expect(mismatch.valid).toBe(false)
+    expect(mismatch.credentials.map((c) => c.error?.code)).toEqual(['sd_jwt.kb_aud_mismatch', 'mdoc.device_signature_invalid'])
+  })
+})

@@ -1,5 +1,14 @@
 import type { KeyObject } from 'node:crypto'
-import { b64uEncode, type Clock, type JsonObject, parseJson, type RandomSource, systemClock, systemRandom } from '@bonafide/core'
+import {
+  b64uEncode,
+  type Clock,
+  isJsonObject,
+  type JsonObject,
+  parseJson,
+  type RandomSource,
+  systemClock,
+  systemRandom,
+} from '@bonafide/core'
 import { signCompactJws } from '@bonafide/jose'
 import type { PublicJwk, Signer } from '@bonafide/keys'
 import { parseDcqlQuery } from '../dcql/query.js'
@@ -40,6 +49,7 @@ interface Session {
   result?: ResponseValidationResult & { state: string }
   responseCode?: string
   encryption?: { privateKey: KeyObject; jwk: PublicJwk }
+  expectedOrigins?: string[]
 }
 
 const MAX_BODY = 1 << 20
@@ -163,6 +173,77 @@ export class Verifier {
     if (!this.#o.redirectUri) return json(200, {})
     s.responseCode = this.#rand()
     return json(200, { redirect_uri: `${this.#o.redirectUri}#response_code=${s.responseCode}` })
+  }
+
+  /**
+   * A request for the Digital Credentials API (Appendix A, response mode `dc_api`): the request object is
+   * handed to `navigator.credentials.get` by the verifier's page; `expected_origins` binds it to those origins.
+   */
+  async createDcApiRequest(
+    dcql: unknown,
+    o: { expectedOrigins: string[]; transactionData?: string[] },
+  ): Promise<{ sessionId: string; request: string; nonce: string }> {
+    parseDcqlQuery(dcql)
+    if (o.expectedOrigins.length === 0)
+      throw new Openid4vpError('openid4vp.request_invalid', 'expected_origins must not be empty')
+    const s: Session = {
+      id: this.#rand(),
+      nonce: this.#rand(),
+      state: this.#rand(),
+      dcql: dcql as JsonObject,
+      expectedOrigins: o.expectedOrigins,
+      ...(o.transactionData ? { transactionData: o.transactionData } : {}),
+    }
+    const now = Math.floor((this.#o.clock ?? systemClock).now() / 1000)
+    const request = await signCompactJws(
+      { typ: 'oauth-authz-req+jwt', x5c: this.#o.x5c },
+      {
+        client_id: this.#o.clientId,
+        response_type: 'vp_token',
+        response_mode: 'dc_api',
+        nonce: s.nonce,
+        dcql_query: s.dcql,
+        expected_origins: o.expectedOrigins,
+        aud: 'https://self-issued.me/v2',
+        iat: now,
+        exp: now + 600,
+        ...(s.transactionData ? { transaction_data: s.transactionData } : {}),
+      },
+      this.#o.signer,
+    )
+    this.#sessions.set(s.id, s)
+    return { sessionId: s.id, request, nonce: s.nonce }
+  }
+
+  /** Validate what the DC API returned to the page, bound to the origin the browser reported (never one the wallet claims). */
+  async validateDcApiResponse(
+    sessionId: string,
+    response: unknown,
+    origin: string,
+  ): Promise<ResponseValidationResult & { state: string }> {
+    const s = this.#sessions.get(sessionId)
+    if (!s?.expectedOrigins) throw new Openid4vpError('openid4vp.session_unknown', 'no such DC API session')
+    if (s.result) throw new Openid4vpError('openid4vp.replay', 'this session was already answered')
+    const r = s.expectedOrigins.includes(origin)
+      ? await validateVpToken({
+          dcql: parseDcqlQuery(s.dcql),
+          vpToken: isJsonObject(response) ? response.vp_token : undefined,
+          validators: this.#o.validators,
+          clientId: this.#o.clientId,
+          nonce: s.nonce,
+          origin,
+          nonceGuard: this.#guard,
+          ...(s.transactionData ? { transactionData: s.transactionData } : {}),
+          ...(this.#o.clock ? { clock: this.#o.clock } : {}),
+        })
+      : {
+          valid: false,
+          credentials: [],
+          unsatisfiedSets: [],
+          error: { code: 'openid4vp.request_invalid', message: 'origin is not an expected origin' },
+        }
+    s.result = { ...r, state: r.valid ? 'accepted' : 'rejected' }
+    return s.result
   }
 
   /** The validation result of a session (undefined until the wallet answered). */
