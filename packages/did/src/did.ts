@@ -1,9 +1,7 @@
-import { Buffer } from 'node:buffer'
-import { ECDH } from 'node:crypto'
-import { b64uDecode, b64uDecodeUtf8, b64uEncode, isJsonObject, type JsonObject } from '@bonafide/core'
+import { b64uDecodeUtf8, b64uEncode, isJsonObject, type JsonObject } from '@bonafide/core'
 import { type PublicJwk, parsePublicJwk, publicJwkMembers } from '@bonafide/keys'
-import { base58Decode, base58Encode } from './base58.js'
 import { DidError } from './errors.js'
+import { jwkToMultibase, multibaseToJwk } from './multikey.js'
 
 export type VerificationRelationship =
   | 'assertionMethod'
@@ -14,7 +12,7 @@ export type VerificationRelationship =
 
 export interface VerificationMethod {
   id: string
-  type: 'JsonWebKey2020' | 'Multikey'
+  type: 'JsonWebKey2020' | 'JsonWebKey' | 'Multikey'
   controller: string
   publicKeyJwk: PublicJwk
   publicKeyMultibase?: string
@@ -30,10 +28,6 @@ export interface DidDocument {
   capabilityDelegation: string[]
   keyAgreement?: string[]
 }
-
-// Multicodec varint prefixes: p256-pub 0x1200, ed25519-pub 0xed.
-const P256 = [0x80, 0x24]
-const ED25519 = [0xed, 0x01]
 
 function document(did: string, vmId: string, jwk: PublicJwk, multibase?: string): DidDocument {
   const vm: VerificationMethod = {
@@ -64,30 +58,13 @@ export function createDidJwk(jwk: PublicJwk): string {
 
 /** did:key for P-256 (compressed point) and Ed25519, multibase base58btc. */
 export function createDidKey(jwk: PublicJwk): string {
-  if (jwk.kty === 'OKP') return `did:key:z${base58Encode(new Uint8Array([...ED25519, ...b64uDecode(jwk.x)]))}`
-  if (jwk.crv !== 'P-256') throw new DidError('did.key_unsupported', 'did:key supports P-256 and Ed25519 here')
-  const y = b64uDecode(jwk.y)
-  const compressed = new Uint8Array([(y[31] as number) & 1 ? 0x03 : 0x02, ...b64uDecode(jwk.x)])
-  return `did:key:z${base58Encode(new Uint8Array([...P256, ...compressed]))}`
+  return `did:key:${jwkToMultibase(jwk)}`
 }
 
 function resolveKey(did: string): DidDocument {
   const mb = did.slice('did:key:'.length)
   if (!mb.startsWith('z')) throw new DidError('did.invalid', 'did:key must be multibase base58btc')
-  const bytes = base58Decode(mb.slice(1))
-  let jwk: PublicJwk
-  try {
-    if (bytes[0] === ED25519[0] && bytes[1] === ED25519[1] && bytes.length === 34)
-      jwk = parsePublicJwk({ kty: 'OKP', crv: 'Ed25519', x: b64uEncode(bytes.subarray(2)) })
-    else if (bytes[0] === P256[0] && bytes[1] === P256[1] && bytes.length === 35) {
-      const full = ECDH.convertKey(Buffer.from(bytes.subarray(2)), 'prime256v1', undefined, undefined, 'uncompressed') as Buffer
-      jwk = parsePublicJwk({ kty: 'EC', crv: 'P-256', x: b64uEncode(full.subarray(1, 33)), y: b64uEncode(full.subarray(33, 65)) })
-    } else throw new DidError('did.key_unsupported', 'unsupported did:key multicodec')
-  } catch (cause) {
-    if (cause instanceof DidError) throw cause
-    throw new DidError('did.invalid', 'did:key does not hold a valid key', { cause })
-  }
-  return document(did, `${did}#${mb}`, jwk, mb)
+  return document(did, `${did}#${mb}`, multibaseToJwk(mb), mb)
 }
 
 function resolveJwk(did: string): DidDocument {
@@ -107,27 +84,35 @@ function resolveJwk(did: string): DidDocument {
   return document(did, `${did}#0`, jwk)
 }
 
-/** Resolve did:jwk and did:key locally (did:web needs a fetcher: resolveDidWeb). */
+const DID_SYNTAX = /^did:[a-z0-9]+:[A-Za-z0-9._%:-]+$/
+
+/** Syntax check (DID Core §3.1, restricted to what Bonafide resolves); throws `did.invalid`. */
+export function checkDidSyntax(did: unknown): asserts did is string {
+  if (typeof did !== 'string' || did.length > 4096 || !DID_SYNTAX.test(did)) throw new DidError('did.invalid', 'not a DID')
+}
+
+/** Resolve did:jwk and did:key locally (did:web needs a fetcher: `resolveDidAsync` / `createDidResolver`). */
 export function resolveDid(did: string): DidDocument {
-  if (typeof did !== 'string' || did.length > 4096 || !/^did:[a-z0-9]+:[A-Za-z0-9._%:-]+$/.test(did))
-    throw new DidError('did.invalid', 'not a DID')
+  checkDidSyntax(did)
   if (did.startsWith('did:jwk:')) return resolveJwk(did)
   if (did.startsWith('did:key:')) return resolveKey(did)
+  if (did.startsWith('did:web:'))
+    throw new DidError('did.method_unsupported', 'did:web resolves over HTTPS: use resolveDidAsync with a fetcher')
   throw new DidError('did.method_unsupported', 'unsupported DID method')
 }
 
 /**
- * The key behind a DID URL (`did:…#fragment`, or a bare DID with one method) for a purpose:
- * the method must be listed under that verification relationship (assertionMethod to issue,
- * authentication for holders).
+ * The verification method a DID URL (`did:…#fragment`, or a bare DID with one method) names in a resolved
+ * document, checked to be listed under the verification relationship `purpose` (DID Core §5.3).
  */
-export function resolveDidKey(
+export function selectVerificationMethod(
+  doc: DidDocument,
   didUrl: string,
-  o: { purpose: VerificationRelationship; resolve?: (did: string) => DidDocument },
-): PublicJwk {
+  purpose: VerificationRelationship,
+): VerificationMethod {
   const hash = didUrl.indexOf('#')
   const did = hash < 0 ? didUrl : didUrl.slice(0, hash)
-  const doc = (o.resolve ?? resolveDid)(did)
+  if (did !== doc.id) throw new DidError('did.fragment_unknown', 'the DID URL names another DID')
   const frag = hash < 0 ? undefined : didUrl.slice(hash)
   const vm = frag
     ? doc.verificationMethod.find((m) => m.id === `${did}${frag}` || m.id === frag)
@@ -135,9 +120,23 @@ export function resolveDidKey(
       ? doc.verificationMethod[0]
       : undefined
   if (!vm) throw new DidError('did.fragment_unknown', 'no such verification method')
-  const rel = (doc as unknown as Record<string, unknown>)[o.purpose]
+  const rel = (doc as unknown as Record<string, unknown>)[purpose]
   if (!Array.isArray(rel) || !rel.some((r) => r === vm.id || (isJsonObject(r) && (r as JsonObject).id === vm.id))) {
-    throw new DidError('did.relationship_missing', `the key is not listed under ${o.purpose}`)
+    throw new DidError('did.relationship_missing', `the key is not listed under ${purpose}`)
   }
-  return vm.publicKeyJwk
+  return vm
+}
+
+/**
+ * The key behind a DID URL (`did:…#fragment`, or a bare DID with one method) for a purpose:
+ * the method must be listed under that verification relationship (assertionMethod to issue,
+ * authentication for holders). Synchronous: did:jwk and did:key (see `resolveDidKeyAsync` for did:web).
+ */
+export function resolveDidKey(
+  didUrl: string,
+  o: { purpose: VerificationRelationship; resolve?: (did: string) => DidDocument },
+): PublicJwk {
+  const hash = didUrl.indexOf('#')
+  const did = hash < 0 ? didUrl : didUrl.slice(0, hash)
+  return selectVerificationMethod((o.resolve ?? resolveDid)(did), didUrl, o.purpose).publicKeyJwk
 }

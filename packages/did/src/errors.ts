@@ -7,6 +7,8 @@ export const DID_ERROR_CODES = [
   'did.fragment_unknown',
   'did.relationship_missing',
   'did.base58_invalid',
+  'did.document_invalid',
+  'did.resolution_failed',
 ] as const
 export type DidErrorCode = (typeof DID_ERROR_CODES)[number]
 

@@ -1,3 +1,7 @@
 export * from './base58.js'
 export * from './did.js'
+export * from './did-web.js'
+export * from './document.js'
 export * from './errors.js'
+export * from './multikey.js'
+export * from './resolver.js'
