@@ -1,1 +1,8 @@
-export {}
+export * from './decode.js'
+export * from './errors.js'
+export * from './issue.js'
+export * from './issuer-keys.js'
+export * from './model.js'
+export * from './presentation.js'
+export * from './status.js'
+export * from './verify.js'
