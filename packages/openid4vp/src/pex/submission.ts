@@ -1,0 +1,56 @@
+import { z } from 'zod'
+import { PEX_FORMAT_DESIGNATIONS } from './definition.js'
+import { parseJsonPath } from './jsonpath.js'
+import { fail, PEX_LIMITS, parsePexWire } from './wire.js'
+
+export interface DescriptorMapEntry {
+  readonly id: string
+  readonly format: string
+  readonly path: string
+  readonly path_nested?: DescriptorMapEntry
+}
+
+const zEntry: z.ZodType<DescriptorMapEntry> = z.lazy(() =>
+  z.looseObject({
+    id: z.string().min(1).max(256),
+    format: z.string().min(1).max(64),
+    path: z.string().min(1).max(512),
+    path_nested: zEntry.optional(),
+  }),
+)
+
+const zPresentationSubmission = z.looseObject({
+  id: z.string().min(1).max(256),
+  definition_id: z.string().min(1).max(256),
+  descriptor_map: z.array(zEntry).max(PEX_LIMITS.descriptorMap),
+})
+export type PresentationSubmission = z.output<typeof zPresentationSubmission>
+
+export interface ParseSubmissionOptions {
+  /** Format designations to accept beyond PEX_FORMAT_DESIGNATIONS. */
+  extraFormats?: readonly string[]
+}
+
+const bad = (where: string, what: string) => fail('openid4vp.pex_submission_invalid', where, what)
+
+function checkEntry(e: DescriptorMapEntry, where: string, rootId: string, known: ReadonlySet<string>, depth: number): void {
+  if (depth > PEX_LIMITS.pathNesting) bad(where, 'path_nested is nested too deeply')
+  // §Presentation Submission: the id MUST be the same at every level of nesting.
+  if (e.id !== rootId) bad(`${where}.id`, 'differs from the enclosing descriptor id')
+  if (!known.has(e.format)) bad(`${where}.format`, 'is not a known claim format designation')
+  // Each entry names one discrete container (§Validation of Claims): a path must select one node.
+  if (!parseJsonPath(e.path).definite) bad(`${where}.path`, 'must select a single value (no wildcard or descent)')
+  if (e.path_nested) checkEntry(e.path_nested, `${where}.path_nested`, rootId, known, depth + 1)
+}
+
+/**
+ * Parse a `presentation_submission` (PEX 2.1.1 §Presentation Submission): JSON text or object,
+ * size-limited; known formats; definite JSONPaths of the supported subset; `path_nested` bounded
+ * and carrying the same `id` at every level.
+ */
+export function parsePresentationSubmission(input: unknown, o: ParseSubmissionOptions = {}): PresentationSubmission {
+  const s = parsePexWire(zPresentationSubmission, input, 'openid4vp.pex_submission_invalid')
+  const known = new Set<string>([...PEX_FORMAT_DESIGNATIONS, ...(o.extraFormats ?? [])])
+  for (const [i, e] of s.descriptor_map.entries()) checkEntry(e, `descriptor_map[${i}]`, e.id, known, 1)
+  return s
+}
