@@ -9,10 +9,17 @@ import {
   systemClock,
   systemRandom,
 } from '@bonafide/core'
-import { signCompactJws } from '@bonafide/jose'
-import type { PublicJwk, Signer } from '@bonafide/keys'
+import type { PublicJwk } from '@bonafide/keys'
+import type { ClientIdPrefix } from '../client-id/prefix.js'
 import { parseDcqlQuery } from '../dcql/query.js'
-import { createResponseEncryptionKey, decryptResponse, jwkThumbprintBytes, RESPONSE_ENC_VALUES } from '../encryption.js'
+import {
+  createResponseEncryptionKey,
+  decryptResponse,
+  encryptRequestObject,
+  jwkThumbprintBytes,
+  RESPONSE_ENC_VALUES,
+  type ResponseEnc,
+} from '../encryption.js'
 import { Openid4vpError } from '../errors.js'
 import {
   MemoryNonceGuard,
@@ -21,14 +28,12 @@ import {
   type ResponseValidationResult,
   validateVpToken,
 } from '../validate.js'
+import { prepareRequestSigning, type RequestSigningOptions, signRequestObject } from './request-object.js'
+import { type RequestPayloadInput, requestPayload, unsignedLink } from './request-payload.js'
+import { negotiateResponseEnc, parseRequestUriPost, type RequestUriPost, walletEncryptionKey } from './request-uri.js'
 
-export interface VerifierOptions {
-  /** With its prefix, e.g. `x509_san_dns:verifier.example` (the leaf certificate's SAN must name it). */
-  clientId: string
-  signer: Signer
-  /** The certificate chain of the signing key (standard base64 DER, leaf first). */
-  x5c: string[]
-  /** Absolute URL where wallets POST responses (`direct_post`). */
+export interface VerifierOptions extends RequestSigningOptions {
+  /** Absolute URL where wallets POST responses (`direct_post`); with `redirect_uri:` it must be the client_id value. */
   responseUri: string
   validators: readonly PresentationValidator[]
   nonceGuard?: NonceGuard
@@ -38,6 +43,8 @@ export interface VerifierOptions {
   redirectUri?: string
   /** `direct_post` (default) or `direct_post.jwt` (encrypted to a fresh key per request, §8.3). */
   responseMode?: 'direct_post' | 'direct_post.jwt'
+  /** Base URL of the request_uri endpoint served by `handleRequestUri` (`<base>/<session id>`): requests by reference. */
+  requestUriBase?: string
 }
 
 interface Session {
@@ -50,78 +57,146 @@ interface Session {
   responseCode?: string
   encryption?: { privateKey: KeyObject; jwk: PublicJwk }
   expectedOrigins?: string[]
+  /** By reference (§5.10): the request object is made when the wallet fetches it, once. */
+  byReference?: { fetched: boolean }
 }
 
 const MAX_BODY = 1 << 20
 
+const json = (status: number, body: JsonObject) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } })
+
 /**
- * An OpenID4VP 1.0 verifier: signed request objects (`oauth-authz-req+jwt`, by value) in
- * `openid4vp://` links, `direct_post` responses validated atomically, state and nonce used once,
- * and a response code to resume the user's session (§8.2).
+ * An OpenID4VP 1.0 verifier: request objects (`oauth-authz-req+jwt`) signed as the client_id prefix requires
+ * (§5.9.3: x509_san_dns, x509_hash, decentralized_identifier, verifier_attestation; `redirect_uri` unsigned), by
+ * value or by reference (`request_uri`, optionally `request_uri_method=post`, §5.10), `direct_post(.jwt)` and
+ * DC API (`dc_api(.jwt)`) responses validated atomically, state and nonce used once.
  */
 export class Verifier {
   readonly #o: VerifierOptions
   readonly #sessions = new Map<string, Session>()
   readonly #byState = new Map<string, string>()
   readonly #guard: NonceGuard
+  readonly #signing: { prefix: ClientIdPrefix; header?: JsonObject }
 
   constructor(o: VerifierOptions) {
     this.#o = o
     this.#guard = o.nonceGuard ?? new MemoryNonceGuard()
+    this.#signing = prepareRequestSigning(o)
+    // §5.9.3: with redirect_uri the client_id value is the response URI itself.
+    if (this.#signing.prefix === 'redirect_uri' && o.clientId.slice('redirect_uri:'.length) !== o.responseUri)
+      throw new Openid4vpError('openid4vp.request_invalid', 'with redirect_uri the response URI must be the client_id value')
   }
 
   #rand(): string {
     return b64uEncode((this.#o.random ?? systemRandom).bytes(24))
   }
 
-  /** Start a session for a DCQL query; returns the wallet link and the session id. */
-  async createRequest(
-    dcql: unknown,
-    o: { transactionData?: string[] } = {},
-  ): Promise<{ sessionId: string; link: string; requestObject: string; nonce: string }> {
+  #now(): number {
+    return Math.floor((this.#o.clock ?? systemClock).now() / 1000)
+  }
+
+  #newSession(dcql: unknown, transactionData: string[] | undefined, encrypted: boolean): Session {
     parseDcqlQuery(dcql) // refuse an invalid query before anything is signed
-    const s: Session = {
+    return {
       id: this.#rand(),
       nonce: this.#rand(),
       state: this.#rand(),
       dcql: dcql as JsonObject,
-      ...(o.transactionData ? { transactionData: o.transactionData } : {}),
+      ...(transactionData ? { transactionData } : {}),
+      ...(encrypted ? { encryption: createResponseEncryptionKey() } : {}),
     }
-    const now = Math.floor((this.#o.clock ?? systemClock).now() / 1000)
-    const encrypted = this.#o.responseMode === 'direct_post.jwt'
-    if (encrypted) s.encryption = createResponseEncryptionKey()
-    const payload: JsonObject = {
-      client_id: this.#o.clientId,
-      response_type: 'vp_token',
-      response_mode: encrypted ? 'direct_post.jwt' : 'direct_post',
-      ...(s.encryption
-        ? {
-            client_metadata: {
-              jwks: { keys: [s.encryption.jwk as unknown as JsonObject] },
-              encrypted_response_enc_values_supported: [...RESPONSE_ENC_VALUES],
-            },
-          }
-        : {}),
-      response_uri: this.#o.responseUri,
+  }
+
+  #payload(s: Session, o: { walletNonce?: string; encs?: readonly ResponseEnc[]; signed: boolean }): JsonObject {
+    const i: RequestPayloadInput = {
+      clientId: this.#o.clientId,
+      withClientId: true,
+      responseMode: s.encryption ? 'direct_post.jwt' : 'direct_post',
+      responseUri: this.#o.responseUri,
       nonce: s.nonce,
       state: s.state,
-      dcql_query: s.dcql,
-      aud: 'https://self-issued.me/v2',
-      iat: now,
-      exp: now + 600,
-      ...(s.transactionData ? { transaction_data: s.transactionData } : {}),
+      dcql: s.dcql,
+      ...(s.transactionData ? { transactionData: s.transactionData } : {}),
+      ...(s.encryption ? { encryption: { jwk: s.encryption.jwk, encs: o.encs ?? RESPONSE_ENC_VALUES } } : {}),
+      ...(o.walletNonce ? { walletNonce: o.walletNonce } : {}),
+      ...(o.signed ? { now: this.#now() } : {}),
     }
-    const requestObject = await signCompactJws({ typ: 'oauth-authz-req+jwt', x5c: this.#o.x5c }, payload, this.#o.signer)
+    return requestPayload(i)
+  }
+
+  /**
+   * Start a session for a DCQL query; returns the wallet link and the session id. With `requestUriMethod` the link
+   * carries a `request_uri` (needs `requestUriBase`) and the request object is made when the wallet fetches it.
+   */
+  async createRequest(
+    dcql: unknown,
+    o: { transactionData?: string[]; requestUriMethod?: 'get' | 'post' } = {},
+  ): Promise<{ sessionId: string; link: string; requestObject?: string; nonce: string }> {
+    const s = this.#newSession(dcql, o.transactionData, this.#o.responseMode === 'direct_post.jwt')
+    const cid = encodeURIComponent(this.#o.clientId)
+    let link: string
+    let requestObject: string | undefined
+    if (this.#signing.prefix === 'redirect_uri') {
+      if (o.requestUriMethod) throw new Openid4vpError('openid4vp.request_invalid', 'redirect_uri requests are passed by value')
+      link = unsignedLink(this.#payload(s, { signed: false }))
+    } else if (o.requestUriMethod) {
+      if (!this.#o.requestUriBase) throw new Openid4vpError('openid4vp.request_invalid', 'requestUriBase is not configured')
+      s.byReference = { fetched: false }
+      const uri = encodeURIComponent(`${this.#o.requestUriBase}/${s.id}`)
+      link = `openid4vp://?client_id=${cid}&request_uri=${uri}${o.requestUriMethod === 'post' ? '&request_uri_method=post' : ''}`
+    } else {
+      requestObject = await signRequestObject(this.#payload(s, { signed: true }), this.#signing, this.#o.signer)
+      link = `openid4vp://?client_id=${cid}&request=${requestObject}`
+    }
     this.#sessions.set(s.id, s)
     this.#byState.set(s.state, s.id)
-    const link = `openid4vp://?client_id=${encodeURIComponent(this.#o.clientId)}&request=${requestObject}`
-    return { sessionId: s.id, link, requestObject, nonce: s.nonce }
+    return { sessionId: s.id, link, ...(requestObject ? { requestObject } : {}), nonce: s.nonce }
+  }
+
+  /**
+   * The request_uri endpoint (§5.10), at `<requestUriBase>/<id>`: GET (RFC 9101) or POST with `wallet_nonce` and
+   * `wallet_metadata`; answers a fresh request object echoing `wallet_nonce`, signed with an algorithm the wallet
+   * lists, offering response encryption it supports, and encrypted to its `jwks` key if it sent one. Single use.
+   */
+  async handleRequestUri(req: Request): Promise<Response> {
+    const base = this.#o.requestUriBase
+    const url = new URL(req.url)
+    const id = base && req.url.startsWith(`${base}/`) ? url.pathname.slice(url.pathname.lastIndexOf('/') + 1) : undefined
+    const s = id ? this.#sessions.get(id) : undefined
+    if (!s?.byReference || s.byReference.fetched || s.result) return json(404, { error: 'invalid_request' })
+    let post: RequestUriPost = {}
+    if (req.method === 'POST') {
+      try {
+        post = await parseRequestUriPost(req)
+      } catch (e) {
+        return json(400, { error: 'invalid_request', error_description: (e as Error).message })
+      }
+    } else if (req.method !== 'GET') return json(405, { error: 'invalid_request' })
+    const md = post.walletMetadata
+    const algs = md?.request_object_signing_alg_values_supported
+    if (algs && this.#o.signer && !algs.includes(this.#o.signer.alg))
+      return json(400, { error: 'invalid_request', error_description: 'no common request object signing algorithm' })
+    let jwt: string
+    try {
+      const encs = s.encryption ? negotiateResponseEnc(md) : undefined
+      const payload = this.#payload(s, { signed: true, ...(encs ? { encs } : {}), ...post })
+      jwt = await signRequestObject(payload, this.#signing, this.#o.signer)
+      const encKey = walletEncryptionKey(md)
+      if (encKey) jwt = await encryptRequestObject(jwt, encKey)
+    } catch (e) {
+      if (!(e instanceof Openid4vpError)) throw e
+      return json(400, { error: 'invalid_request', error_description: e.message })
+    }
+    s.byReference.fetched = true
+    return new Response(jwt, {
+      status: 200,
+      headers: { 'content-type': 'application/oauth-authz-req+jwt', 'cache-control': 'no-store' },
+    })
   }
 
   /** The response endpoint (Fetch API): `application/x-www-form-urlencoded` with `vp_token` and `state`. */
   async handleResponse(req: Request): Promise<Response> {
-    const json = (status: number, body: JsonObject) =>
-      new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } })
     if (req.method !== 'POST') return json(405, { error: 'invalid_request' })
     const text = await req.text()
     if (text.length > MAX_BODY) return json(413, { error: 'invalid_request' })
@@ -131,7 +206,7 @@ export class Verifier {
       // direct_post.jwt: find the session by the key that can decrypt (the kid names it).
       const jwe = form.get('response') ?? ''
       for (const cand of this.#sessions.values()) {
-        if (!cand.encryption || cand.result) continue
+        if (!cand.encryption || cand.result || cand.expectedOrigins) continue
         try {
           decrypted = await decryptResponse(jwe, cand.encryption.privateKey)
           break
@@ -176,46 +251,46 @@ export class Verifier {
   }
 
   /**
-   * A request for the Digital Credentials API (Appendix A, response mode `dc_api`): the request object is
-   * handed to `navigator.credentials.get` by the verifier's page; `expected_origins` binds it to those origins.
+   * A signed request for the Digital Credentials API (Appendix A.3, protocol `openid4vp-v1-signed`): the page hands
+   * `data` to `navigator.credentials.get`; `expected_origins` binds it to those origins. With `encrypt`, the
+   * response mode is `dc_api.jwt` (§8.3, A.2): the wallet encrypts to a fresh per-session key.
    */
   async createDcApiRequest(
     dcql: unknown,
-    o: { expectedOrigins: string[]; transactionData?: string[] },
-  ): Promise<{ sessionId: string; request: string; nonce: string }> {
-    parseDcqlQuery(dcql)
+    o: { expectedOrigins: string[]; transactionData?: string[]; encrypt?: boolean },
+  ): Promise<{
+    sessionId: string
+    request: string
+    nonce: string
+    protocol: 'openid4vp-v1-signed'
+    data: { request: string }
+  }> {
     if (o.expectedOrigins.length === 0)
       throw new Openid4vpError('openid4vp.request_invalid', 'expected_origins must not be empty')
-    const s: Session = {
-      id: this.#rand(),
-      nonce: this.#rand(),
-      state: this.#rand(),
-      dcql: dcql as JsonObject,
+    if (this.#signing.prefix === 'redirect_uri')
+      throw new Openid4vpError('openid4vp.request_invalid', 'redirect_uri cannot sign DC API requests')
+    const s = this.#newSession(dcql, o.transactionData, o.encrypt === true)
+    s.expectedOrigins = o.expectedOrigins
+    const payload = requestPayload({
+      clientId: this.#o.clientId,
+      withClientId: true,
+      responseMode: s.encryption ? 'dc_api.jwt' : 'dc_api',
+      nonce: s.nonce,
+      dcql: s.dcql,
       expectedOrigins: o.expectedOrigins,
-      ...(o.transactionData ? { transactionData: o.transactionData } : {}),
-    }
-    const now = Math.floor((this.#o.clock ?? systemClock).now() / 1000)
-    const request = await signCompactJws(
-      { typ: 'oauth-authz-req+jwt', x5c: this.#o.x5c },
-      {
-        client_id: this.#o.clientId,
-        response_type: 'vp_token',
-        response_mode: 'dc_api',
-        nonce: s.nonce,
-        dcql_query: s.dcql,
-        expected_origins: o.expectedOrigins,
-        aud: 'https://self-issued.me/v2',
-        iat: now,
-        exp: now + 600,
-        ...(s.transactionData ? { transaction_data: s.transactionData } : {}),
-      },
-      this.#o.signer,
-    )
+      now: this.#now(),
+      ...(s.encryption ? { encryption: { jwk: s.encryption.jwk, encs: RESPONSE_ENC_VALUES } } : {}),
+      ...(s.transactionData ? { transactionData: s.transactionData } : {}),
+    })
+    const request = await signRequestObject(payload, this.#signing, this.#o.signer)
     this.#sessions.set(s.id, s)
-    return { sessionId: s.id, request, nonce: s.nonce }
+    return { sessionId: s.id, request, nonce: s.nonce, protocol: 'openid4vp-v1-signed', data: { request } }
   }
 
-  /** Validate what the DC API returned to the page, bound to the origin the browser reported (never one the wallet claims). */
+  /**
+   * Validate what the DC API returned to the page, bound to the origin the browser reported (never one the wallet
+   * claims). `dc_api.jwt` sessions require `{ response: JWE }` encrypted to the session key; `dc_api` ones refuse it.
+   */
   async validateDcApiResponse(
     sessionId: string,
     response: unknown,
@@ -224,26 +299,42 @@ export class Verifier {
     const s = this.#sessions.get(sessionId)
     if (!s?.expectedOrigins) throw new Openid4vpError('openid4vp.session_unknown', 'no such DC API session')
     if (s.result) throw new Openid4vpError('openid4vp.replay', 'this session was already answered')
-    const r = s.expectedOrigins.includes(origin)
-      ? await validateVpToken({
-          dcql: parseDcqlQuery(s.dcql),
-          vpToken: isJsonObject(response) ? response.vp_token : undefined,
-          validators: this.#o.validators,
-          clientId: this.#o.clientId,
-          nonce: s.nonce,
-          origin,
-          nonceGuard: this.#guard,
-          ...(s.transactionData ? { transactionData: s.transactionData } : {}),
-          ...(this.#o.clock ? { clock: this.#o.clock } : {}),
-        })
-      : {
-          valid: false,
-          credentials: [],
-          unsatisfiedSets: [],
-          error: { code: 'openid4vp.request_invalid', message: 'origin is not an expected origin' },
-        }
+    const fail = (code: string, message: string): ResponseValidationResult => ({
+      valid: false,
+      credentials: [],
+      unsatisfiedSets: [],
+      error: { code, message },
+    })
+    let r: ResponseValidationResult
+    const params = await this.#dcApiParams(s, response)
+    if (!params) r = fail('openid4vp.response_invalid', 'the response does not use the session response mode')
+    else if (!s.expectedOrigins.includes(origin)) r = fail('openid4vp.request_invalid', 'origin is not an expected origin')
+    else
+      r = await validateVpToken({
+        dcql: parseDcqlQuery(s.dcql),
+        vpToken: params.vp_token,
+        validators: this.#o.validators,
+        clientId: this.#o.clientId,
+        nonce: s.nonce,
+        origin,
+        nonceGuard: this.#guard,
+        ...(s.encryption ? { jwkThumbprint: jwkThumbprintBytes(s.encryption.jwk) } : {}),
+        ...(s.transactionData ? { transactionData: s.transactionData } : {}),
+        ...(this.#o.clock ? { clock: this.#o.clock } : {}),
+      })
     s.result = { ...r, state: r.valid ? 'accepted' : 'rejected' }
     return s.result
+  }
+
+  async #dcApiParams(s: Session, response: unknown): Promise<JsonObject | undefined> {
+    if (!isJsonObject(response)) return undefined
+    if (!s.encryption) return typeof response.response === 'string' ? undefined : response
+    if (typeof response.response !== 'string' || 'vp_token' in response) return undefined
+    try {
+      return await decryptResponse(response.response, s.encryption.privateKey)
+    } catch {
+      return undefined
+    }
   }
 
   /** The validation result of a session (undefined until the wallet answered). */
