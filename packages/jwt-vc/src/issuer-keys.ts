@@ -4,7 +4,6 @@ import { type DidDocument, resolveDidKey, type VerificationRelationship } from '
 import { createX5cValidator, decodeX5c, type JwsHeader, type TrustAnchorInput, type X5cValidator } from '@bonafide/jose'
 import type { PublicJwk } from '@bonafide/keys'
 import { JwtVcError } from './errors.js'
-import { rethrow } from './jws.js'
 
 /** Resolve a DID to its document (did:jwk and did:key locally by default; inject one for other methods). */
 export type DidDocumentResolver = (did: string) => DidDocument | Promise<DidDocument>
@@ -63,7 +62,9 @@ export async function resolveDidPublicKey(
       throw new JwtVcError('jwt_vc.key_not_authorized', `the key is not listed under ${purpose}`, { cause: e })
     if (isVcError(e, 'did.fragment_unknown'))
       throw new JwtVcError('jwt_vc.kid_invalid', 'kid names no verification method of the DID', { cause: e })
-    return rethrow(e, 'jwt_vc.issuer_untrusted', 'the DID could not be resolved')
+    if (e instanceof JwtVcError) throw e
+    const code = purpose === 'assertionMethod' ? 'jwt_vc.issuer_untrusted' : 'jwt_vc.holder_binding_missing'
+    throw new JwtVcError(code, 'the DID could not be resolved', { cause: e })
   }
 }
 

@@ -26,7 +26,8 @@ const zTypes = z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max
 const zIssuer = z.union([z.string().min(1), z.looseObject({ id: z.string().min(1) })])
 const zSubject = z.looseObject({ id: z.string().min(1).optional() })
 const zSubjects = z.union([zSubject, z.array(zSubject).min(1).max(64)])
-const zStatusEntry = z.looseObject({ type: z.union([z.string(), z.array(z.string())]), id: z.string().optional() })
+// Entries are judged by parseCredentialStatus (jwt_vc.status_invalid), not here.
+const zStatusEntry = z.looseObject({})
 const zStatus = z.union([zStatusEntry, z.array(zStatusEntry).min(1).max(16)])
 const zSchemaRef = z.looseObject({ id: z.string().min(1), type: z.string().min(1) })
 

@@ -56,7 +56,7 @@ describe('VCDM 2.0 secured with VC-JOSE-COSE (vc+jwt)', () => {
   it('§3.1.3 rejects the vc and vp claims in a vc+jwt', async () => {
     for (const extra of [{ vc: {} }, { vp: {} }])
       await expect(
-        verifyJwtVc(await signRaw({ typ: 'vc+jwt' }, { ...alumni, ...extra }, issuer), { issuerKeys: keys, clock }),
+        verifyJwtVc(await signRaw({ typ: 'vc+jwt' }, { ...alumni, ...extra } as never, issuer), { issuerKeys: keys, clock }),
       ).rejects.toMatchObject({
         code: 'jwt_vc.credential_invalid',
       })
@@ -64,7 +64,7 @@ describe('VCDM 2.0 secured with VC-JOSE-COSE (vc+jwt)', () => {
 
   it('iss, when present, must equal issuer (or issuer.id); jti and sub must not contradict id and credentialSubject.id', async () => {
     for (const extra of [{ iss: 'https://other.example' }, { jti: 'urn:uuid:x' }, { sub: 'did:example:other' }]) {
-      const jwt = await signRaw({ typ: 'vc+jwt' }, { ...alumni, ...extra }, issuer)
+      const jwt = await signRaw({ typ: 'vc+jwt' }, { ...alumni, ...extra } as never, issuer)
       await expect(verifyJwtVc(jwt, { issuerKeys: keys, clock }), JSON.stringify(extra)).rejects.toMatchObject({
         code: 'jwt_vc.claim_mismatch',
       })
@@ -95,7 +95,7 @@ describe('VCDM 2.0 secured with VC-JOSE-COSE (vc+jwt)', () => {
     const jwt = await issueJwtVc({
       signer: issuer,
       version: '2.0',
-      credential: { ...alumni, validFrom: undefined },
+      credential: { ...alumni, validFrom: undefined } as never,
       clock,
       validForSeconds: 60,
     })
