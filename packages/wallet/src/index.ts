@@ -1,1 +1,10 @@
-export {}
+export * from './errors.js'
+export * from './file-store.js'
+export * from './formats.js'
+export * from './issuance.js'
+export * from './memory-store.js'
+export * from './model.js'
+export * from './pools.js'
+export * from './present.js'
+export * from './store.js'
+export * from './wallet.js'

@@ -1,0 +1,169 @@
+import {
+  type AuthorizationRequest,
+  buildVpToken,
+  type CredentialRecord,
+  checkSelection,
+  type PresentationPlan,
+  parseAuthorizationRequest,
+  planPresentation,
+  postDirectResponse,
+} from '@bonafide/openid4vp'
+import { WalletError } from './errors.js'
+import type { CopyRecord, PoolRecord, PresentationLogEntry } from './model.js'
+import { summarizePool } from './pools.js'
+import type { RefillOutcome, Wallet } from './wallet.js'
+
+export type Selection = Readonly<Record<string, readonly string[]>>
+
+export interface PresentOptions {
+  /** Shown the plan (who asks, for what, with which pools); returns the selection to send, or undefined to decline. */
+  consent: (plan: PresentationPlan, request: AuthorizationRequest) => Promise<Selection | undefined> | Selection | undefined
+  /** Refill pools that fell below their minimum (default true). */
+  refill?: boolean
+}
+
+export interface SkippedCopy {
+  readonly poolId: string
+  readonly copyId: string
+  readonly reason: 'expired' | 'revoked' | 'suspended'
+}
+
+export interface PresentResult {
+  readonly plan: PresentationPlan
+  readonly selection: Selection
+  readonly outcome: 'accepted' | 'rejected'
+  /** Where the verifier sends the user next (direct_post with redirect_uri). */
+  readonly redirectUri?: string
+  readonly error?: string
+  readonly used: readonly { readonly queryId: string; readonly poolId: string; readonly copyId: string }[]
+  readonly skipped: readonly SkippedCopy[]
+  readonly refills: readonly RefillOutcome[]
+  readonly log: PresentationLogEntry
+}
+
+function toRecord(p: PoolRecord): CredentialRecord {
+  const meta =
+    p.format === 'dc+sd-jwt' ? { vct: p.type } : p.format === 'mso_mdoc' ? { doctype: p.type } : { types: p.type.split(' ') }
+  return { id: p.id, format: p.format, claims: p.claims, ...meta }
+}
+
+/** Expired copies are retired before planning (and reported); pools with a usable copy become planner records. */
+async function holdings(w: Wallet, skipped: SkippedCopy[]): Promise<Map<string, PoolRecord>> {
+  const now = w.clock.now()
+  const pools = new Map<string, PoolRecord>()
+  for (const p of await w.o.store.listPools()) {
+    const copies = await w.o.store.listCopies(p.id)
+    const expired = copies.filter((c) => c.state === 'unused' && c.validUntil !== undefined && c.validUntil <= now)
+    for (const c of expired) skipped.push({ poolId: p.id, copyId: c.id, reason: 'expired' })
+    await w.retire(expired.map((c) => c.id))
+    if (summarizePool(p, copies, now).unused > 0) pools.set(p.id, p)
+  }
+  return pools
+}
+
+/** Take an unused copy atomically; with a status checker, revoked copies are retired and suspended ones set aside. */
+async function takeChecked(w: Wallet, poolId: string, skipped: SkippedCopy[]): Promise<CopyRecord> {
+  const exclude = new Set<string>()
+  for (;;) {
+    const now = w.clock.now()
+    const c = await w.o.store.take(poolId, { now, exclude })
+    if (!c) throw new WalletError('wallet.pool_exhausted', 'no unused copy is left in this pool', { details: { poolId } })
+    if (!w.o.statusChecker || !c.status) return c
+    const s = await w.o.statusChecker.check(c.status, { now })
+    if (s.state !== 'invalid' && s.state !== 'suspended') return c
+    exclude.add(c.id)
+    skipped.push({ poolId, copyId: c.id, reason: s.state === 'invalid' ? 'revoked' : 'suspended' })
+    if (s.state === 'invalid') await w.retire([c.id])
+    else await w.o.store.mark([c.id], 'suspended')
+  }
+}
+
+async function send(
+  w: Wallet,
+  request: AuthorizationRequest,
+  plan: PresentationPlan,
+  taken: readonly { queryId: string; copy: CopyRecord; pool: PoolRecord }[],
+): Promise<{ outcome: 'accepted' | 'rejected'; redirectUri?: string; error?: string }> {
+  const byCopy = new Map(taken.map((t) => [t.copy.id, t]))
+  const targets = taken.map((t) => ({
+    queryId: t.queryId,
+    format: t.pool.format,
+    credentialId: t.copy.id,
+    claims:
+      plan.queries
+        .find((q) => q.queryId === t.queryId)
+        ?.candidates.find((c) => c.credentialId === t.pool.id)
+        ?.claims.map((c) => c.path) ?? [],
+  }))
+  try {
+    const vpToken = await buildVpToken(request, targets, async (target, req) => {
+      const t = byCopy.get(target.credentialId) as (typeof taken)[number]
+      return w.format(t.pool.format).present(t.copy.credential, target, req, await w.o.keyStore.signer(t.copy.keyRef))
+    })
+    const answer = await postDirectResponse(w.o.fetcher, request, vpToken)
+    return { outcome: 'accepted', ...(typeof answer.redirect_uri === 'string' ? { redirectUri: answer.redirect_uri } : {}) }
+  } catch (e) {
+    return { outcome: 'rejected', error: (e as { code?: string }).code ?? 'error' }
+  }
+}
+
+/** The presentation flow behind `Wallet.present`. */
+export async function presentWithWallet(w: Wallet, link: string, o: PresentOptions): Promise<PresentResult> {
+  const request = await parseAuthorizationRequest(link, {
+    trustAnchors: w.o.verifierTrustAnchors ?? [],
+    fetcher: w.o.fetcher,
+    clock: w.clock,
+  })
+  const skipped: SkippedCopy[] = []
+  const pools = await holdings(w, skipped)
+  const plan = planPresentation(request, [...pools.values()].map(toRecord))
+  if (!plan.satisfiable)
+    throw new WalletError('wallet.request_unsatisfiable', 'the wallet holds no credentials that answer this request', {
+      details: { queries: plan.queries.filter((q) => q.candidates.length === 0).map((q) => q.queryId) },
+    })
+  const selection = await o.consent(plan, request)
+  if (!selection) throw new WalletError('wallet.consent_declined', 'the user declined to share')
+  checkSelection(plan, selection)
+  const taken: { queryId: string; copy: CopyRecord; pool: PoolRecord }[] = []
+  for (const [queryId, poolIds] of Object.entries(selection))
+    for (const poolId of poolIds)
+      taken.push({ queryId, pool: pools.get(poolId) as PoolRecord, copy: await takeChecked(w, poolId, skipped) })
+  const sent = await send(w, request, plan, taken)
+  await w.retire(taken.filter((t) => t.copy.state === 'used').map((t) => t.copy.id))
+  const log: PresentationLogEntry = {
+    id: w.newId(),
+    at: w.clock.now(),
+    verifier: { clientId: request.clientId, ...(request.verifierSubject ? { subject: request.verifierSubject } : {}) },
+    outcome: sent.outcome,
+    credentials: taken.map((t) => ({
+      queryId: t.queryId,
+      poolId: t.pool.id,
+      format: t.pool.format,
+      type: t.pool.type,
+      issuer: t.pool.issuer,
+      claims:
+        plan.queries
+          .find((q) => q.queryId === t.queryId)
+          ?.candidates.find((c) => c.credentialId === t.pool.id)
+          ?.claims.map((c) => [...c.path]) ?? [],
+    })),
+    ...(sent.redirectUri ? { redirectUri: sent.redirectUri } : {}),
+  }
+  await w.o.store.appendLog(log)
+  const refills: RefillOutcome[] = []
+  if (o.refill !== false) {
+    for (const poolId of new Set(taken.map((t) => t.pool.id))) {
+      const p = await w.o.store.getPool(poolId)
+      if (p && summarizePool(p, await w.o.store.listCopies(poolId), w.clock.now()).low) refills.push(await w.refill(poolId))
+    }
+  }
+  return {
+    plan,
+    selection,
+    ...sent,
+    used: taken.map((t) => ({ queryId: t.queryId, poolId: t.pool.id, copyId: t.copy.id })),
+    skipped,
+    refills,
+    log,
+  }
+}

@@ -1,0 +1,296 @@
+import type { KeyObject } from 'node:crypto'
+import {
+  type Clock,
+  type Fetcher,
+  hexEncode,
+  type RandomSource,
+  type StatusChecker,
+  systemClock,
+  systemRandom,
+} from '@bonafide/core'
+import type { TrustAnchorInput } from '@bonafide/jose'
+import { exportPublicJwk, type JwsAlg, jwkThumbprint, type KeyRef, type KeyStore } from '@bonafide/keys'
+import { type CredentialOffer, type ReceivedCredential, type TokenSession, WalletClient } from '@bonafide/openid4vci'
+import { WalletError } from './errors.js'
+import { type DescribedCredential, displayClaims, type WalletFormat } from './formats.js'
+import { issuanceFormat } from './issuance.js'
+import { type CopyRecord, DEFAULT_POLICY, type PoolPolicy, type PoolRecord } from './model.js'
+import { type PoolSummary, summarizePool } from './pools.js'
+import { type PresentOptions, type PresentResult, presentWithWallet } from './present.js'
+import type { WalletStore } from './store.js'
+
+export interface WalletOptions {
+  store: WalletStore
+  keyStore: KeyStore
+  /** Formats the wallet holds, with the issuer trust each applies to what it receives or imports. */
+  formats: readonly WalletFormat[]
+  /** All HTTP (issuers, verifiers, status lists) goes through this. */
+  fetcher: Fetcher
+  /** Roots a verifier's `x509_*` certificate must chain to. */
+  verifierTrustAnchors?: readonly TrustAnchorInput[]
+  /** Check copies' status before presenting them (revoked and suspended copies are skipped). */
+  statusChecker?: StatusChecker
+  policy?: Partial<PoolPolicy>
+  alg?: JwsAlg
+  clock?: Clock
+  random?: RandomSource
+}
+
+export interface ReceiveOptions {
+  txCode?: string
+  /** Copies per pool (default 10, capped by the issuer's batch_size). */
+  count?: number
+  /** Which of the offer's configurations to receive (default: all). */
+  configurationIds?: readonly string[]
+  policy?: Partial<PoolPolicy>
+}
+
+export interface ImportItem {
+  readonly format: string
+  readonly credential: string
+  /** The holder's private key for this copy. */
+  readonly privateKey: KeyObject
+  readonly alg: JwsAlg
+}
+
+/** What a refill did for a pool that ran low. */
+export type RefillOutcome =
+  | { readonly poolId: string; readonly added: number }
+  | { readonly poolId: string; readonly needsOffer: true; readonly reason: string }
+
+type AddableKeyStore = KeyStore & { add(key: KeyObject, alg: JwsAlg, label?: string): KeyRef | Promise<KeyRef> }
+
+/**
+ * A holder wallet: pools of one-time-use copies received in batches, presentations that take each
+ * copy once (and retire it with its key), refills when a pool runs low, and a presentation log.
+ */
+export class Wallet {
+  readonly o: WalletOptions
+  readonly clock: Clock
+  readonly #random: RandomSource
+  readonly #formats: Map<string, WalletFormat>
+
+  constructor(o: WalletOptions) {
+    this.o = o
+    this.clock = o.clock ?? systemClock
+    this.#random = o.random ?? systemRandom
+    this.#formats = new Map(o.formats.map((f) => [f.format, f]))
+  }
+
+  newId(): string {
+    return hexEncode(this.#random.bytes(16))
+  }
+
+  format(id: string): WalletFormat {
+    const f = this.#formats.get(id)
+    if (!f) throw new WalletError('wallet.format_unsupported', `this wallet does not hold ${id} credentials`)
+    return f
+  }
+
+  policy(p?: Partial<PoolPolicy>): PoolPolicy {
+    const merged = { ...DEFAULT_POLICY, ...this.o.policy, ...p }
+    if (!Number.isInteger(merged.maxUses) || merged.maxUses < 1 || !Number.isInteger(merged.minUnused) || merged.minUnused < 0)
+      throw new WalletError('wallet.import_invalid', 'maxUses must be ≥ 1 and minUnused ≥ 0')
+    return merged
+  }
+
+  #client(described: Map<string, DescribedCredential>): WalletClient {
+    return new WalletClient({
+      fetcher: this.o.fetcher,
+      keyStore: this.o.keyStore,
+      formats: [...this.#formats.values()].map((f) => issuanceFormat(f, described)),
+      clock: this.clock,
+      ...(this.o.alg ? { alg: this.o.alg } : {}),
+    })
+  }
+
+  /** Look at an offer before accepting it: the issuer's metadata and what it offers. */
+  async inspectOffer(
+    link: string,
+  ): Promise<{ offer: CredentialOffer; issuer: Awaited<ReturnType<WalletClient['resolveIssuer']>> }> {
+    const client = this.#client(new Map())
+    const offer = await client.resolveOffer(link)
+    return { offer, issuer: await client.resolveIssuer(offer.credential_issuer) }
+  }
+
+  /** Receive an offer (pre-authorized code): one pool per offered configuration, each a whole batch. */
+  async receiveOffer(link: string, o: ReceiveOptions = {}): Promise<PoolRecord[]> {
+    const described = new Map<string, DescribedCredential>()
+    const client = this.#client(described)
+    const offer = await client.resolveOffer(link)
+    const issuer = await client.resolveIssuer(offer.credential_issuer)
+    const ids = o.configurationIds ?? offer.credential_configuration_ids
+    for (const id of ids)
+      if (!offer.credential_configuration_ids.includes(id))
+        throw new WalletError('wallet.import_invalid', `configuration ${id} is not in the offer`)
+    const session = await client.tokenPreAuthorized(issuer, offer, o.txCode ? { txCode: o.txCode } : {})
+    const count = Math.min(o.count ?? 10, issuer.metadata.batch_credential_issuance?.batch_size ?? 1)
+    const pools: PoolRecord[] = []
+    for (const configurationId of ids) {
+      const res = await client.requestCredentials(session, { configurationId, count })
+      const pool = this.#newPool(session, configurationId, res.credentials, described, o.policy)
+      await this.o.store.addPool(pool, this.#copies(pool, res.credentials, described))
+      pools.push(pool)
+    }
+    return pools
+  }
+
+  #newPool(
+    session: TokenSession,
+    configurationId: string,
+    received: readonly ReceivedCredential[],
+    described: Map<string, DescribedCredential>,
+    policy?: Partial<PoolPolicy>,
+  ): PoolRecord {
+    const first = described.get(String(received[0]?.credential))
+    if (!first) throw new WalletError('wallet.credential_invalid', 'the issuer sent no credential')
+    const meta = session.issuer.metadata
+    const conf = meta.credential_configurations_supported[configurationId] as Record<string, unknown> | undefined
+    const display = (conf?.credential_metadata as { display?: { name?: string }[] } | undefined)?.display?.[0]?.name
+    const rt = session.token.refresh_token
+    return {
+      id: this.newId(),
+      format: first.format,
+      type: first.type,
+      issuer: first.issuer || meta.credential_issuer,
+      ...(display ? { name: display } : {}),
+      claims: first.claims,
+      ...(first.validFrom !== undefined ? { validFrom: first.validFrom } : {}),
+      ...(first.validUntil !== undefined ? { validUntil: first.validUntil } : {}),
+      policy: this.policy(policy),
+      source: {
+        credentialIssuer: meta.credential_issuer,
+        configurationId,
+        batchSize: received.length,
+        ...(typeof rt === 'string' ? { refreshToken: rt } : {}),
+      },
+      createdAt: this.clock.now(),
+    }
+  }
+
+  #copies(pool: PoolRecord, received: readonly ReceivedCredential[], described: Map<string, DescribedCredential>): CopyRecord[] {
+    return received.map((r) => {
+      const d = described.get(String(r.credential))
+      return {
+        id: this.newId(),
+        poolId: pool.id,
+        credential: String(r.credential),
+        keyRef: r.keyRef,
+        uses: 0,
+        state: 'unused',
+        ...(d?.validUntil !== undefined ? { validUntil: d.validUntil } : {}),
+        ...(d?.status ? { status: d.status } : {}),
+      }
+    })
+  }
+
+  /**
+   * Import copies of one dataset with their keys as one pool. Each is verified, must be bound to its
+   * key, and all must share format, type, issuer and claims.
+   */
+  async import(items: readonly ImportItem[], o: { policy?: Partial<PoolPolicy>; name?: string } = {}): Promise<PoolRecord> {
+    if (items.length === 0) throw new WalletError('wallet.import_invalid', 'nothing to import')
+    const ks = this.o.keyStore as Partial<AddableKeyStore>
+    if (typeof ks.add !== 'function') throw new WalletError('wallet.import_invalid', 'this key store cannot import keys')
+    const described: DescribedCredential[] = []
+    for (const it of items) {
+      const d = await this.format(it.format).describe(it.credential, this.clock)
+      if (jwkThumbprint(exportPublicJwk(it.privateKey)) !== jwkThumbprint(d.holderKey))
+        throw new WalletError('wallet.import_invalid', 'a credential is not bound to the key given with it')
+      described.push(d)
+    }
+    const first = described[0] as DescribedCredential
+    const key = (d: DescribedCredential) => JSON.stringify([d.format, d.type, d.issuer, displayClaims(d.format, d.claims)])
+    if (described.some((d) => key(d) !== key(first)))
+      throw new WalletError('wallet.import_invalid', 'the copies of one pool must hold the same dataset')
+    const pool: PoolRecord = {
+      id: this.newId(),
+      format: first.format,
+      type: first.type,
+      issuer: first.issuer,
+      ...(o.name ? { name: o.name } : {}),
+      claims: first.claims,
+      ...(first.validFrom !== undefined ? { validFrom: first.validFrom } : {}),
+      ...(first.validUntil !== undefined ? { validUntil: first.validUntil } : {}),
+      policy: this.policy(o.policy),
+      createdAt: this.clock.now(),
+    }
+    const copies: CopyRecord[] = []
+    for (const [i, it] of items.entries()) {
+      const d = described[i] as DescribedCredential
+      const keyRef = await (ks as AddableKeyStore).add(it.privateKey, it.alg, 'holder')
+      copies.push({
+        id: this.newId(),
+        poolId: pool.id,
+        credential: it.credential,
+        keyRef,
+        uses: 0,
+        state: 'unused',
+        ...(d.validUntil !== undefined ? { validUntil: d.validUntil } : {}),
+        ...(d.status ? { status: d.status } : {}),
+      })
+    }
+    await this.o.store.addPool(pool, copies)
+    return pool
+  }
+
+  /** Pools with their copies counted by state (unused, used, expired, revoked, suspended). */
+  async list(): Promise<PoolSummary[]> {
+    const now = this.clock.now()
+    const out: PoolSummary[] = []
+    for (const p of await this.o.store.listPools()) out.push(summarizePool(p, await this.o.store.listCopies(p.id), now))
+    return out
+  }
+
+  /** Answer an OpenID4VP request: plan, consent, take one unused copy per credential, present, log, refill. */
+  present(link: string, o: PresentOptions): Promise<PresentResult> {
+    return presentWithWallet(this, link, o)
+  }
+
+  /** Retire copies: delete them and their keys. */
+  async retire(copyIds: readonly string[]): Promise<void> {
+    if (copyIds.length === 0) return
+    for (const c of await this.o.store.deleteCopies(copyIds)) await this.o.keyStore.delete(c.keyRef)
+  }
+
+  /** Delete a pool and every key of its copies. */
+  async deletePool(id: string): Promise<void> {
+    for (const c of await this.o.store.deletePool(id)) await this.o.keyStore.delete(c.keyRef)
+  }
+
+  /**
+   * Top up a pool that ran below its minimum: with the issuer's refresh token when it gave one
+   * (rotated and stored), otherwise report that a new offer is needed.
+   */
+  async refill(poolId: string): Promise<RefillOutcome> {
+    const pool = await this.o.store.getPool(poolId)
+    if (!pool) throw new WalletError('wallet.pool_unknown', 'no such pool')
+    const src = pool.source
+    if (!src?.refreshToken) return { poolId, needsOffer: true, reason: 'the issuer gave no refresh token: a new offer is needed' }
+    const described = new Map<string, DescribedCredential>()
+    const client = this.#client(described)
+    try {
+      const issuer = await client.resolveIssuer(src.credentialIssuer)
+      const session = await client.refresh({
+        issuer,
+        token: { access_token: '', token_type: 'Bearer', refresh_token: src.refreshToken } as TokenSession['token'],
+      })
+      const res = await client.requestCredentials(session, { configurationId: src.configurationId, count: src.batchSize })
+      for (const r of res.credentials) {
+        const d = described.get(String(r.credential))
+        if (!d || d.type !== pool.type) throw new WalletError('wallet.credential_invalid', 'a refill copy is of another type')
+      }
+      const rt = session.token.refresh_token
+      const { refreshToken: _used, ...rest } = src
+      const next: PoolRecord = { ...pool, source: { ...rest, ...(typeof rt === 'string' ? { refreshToken: rt } : {}) } }
+      await this.o.store.refillPool(next, this.#copies(pool, res.credentials, described))
+      return { poolId, added: res.credentials.length }
+    } catch (e) {
+      return {
+        poolId,
+        needsOffer: true,
+        reason: `refresh failed (${(e as { code?: string }).code ?? 'error'}): a new offer is needed`,
+      }
+    }
+  }
+}
