@@ -10,6 +10,7 @@ import {
   systemClock,
   systemRandom,
 } from '@bonafide/core'
+import { createDidJwk, createDidKey } from '@bonafide/did'
 import { signCompactJws } from '@bonafide/jose'
 import { jwkThumbprint, type PublicJwk, publicJwkMembers, type Signer } from '@bonafide/keys'
 import { JwtVcError } from './errors.js'
@@ -85,6 +86,11 @@ export function randomUrnUuid(random: RandomSource = systemRandom): string {
   b[8] = ((b[8] as number) & 0x3f) | 0x80
   const h = hexEncode(b)
   return `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+}
+
+/** A DID for a holder key (to put in `credentialSubject.id`): did:jwk, or did:key (P-256, Ed25519). */
+export function didForKey(jwk: PublicJwk, method: 'did:jwk' | 'did:key' = 'did:jwk'): string {
+  return method === 'did:key' ? createDidKey(jwk) : createDidJwk(jwk)
 }
 
 /** did:jwk has one method `#0`; did:key one named by its multibase value. */
