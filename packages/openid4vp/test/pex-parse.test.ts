@@ -218,6 +218,12 @@ describe('PEX 2.1.1 §Input Descriptor Object filter: the strict JSON Schema sub
     [{ anyOf: [{ type: 'string' }, { type: 'boolean' }] }, true, true],
     [{ type: 'object', required: ['id'], properties: { id: { type: 'string' } } }, { id: 1 }, false],
     [{ type: 'boolean', const: true }, true, true],
+    [
+      { type: 'string', pattern: '^(DE|FR)[0-9]{2}\\s?([0-9a-zA-Z]{4}\\s?){4}[0-9a-zA-Z]{2}$' },
+      'DE89 3704 0044 0532 0130 00',
+      true,
+    ],
+    [{ type: 'string', pattern: '^(a|b)+$' }, 'abba', true],
   ])('%j on %j → %s', (schema, value, want) => {
     expect(t(schema as JsonValue, value as JsonValue)).toBe(want)
   })
@@ -227,6 +233,9 @@ describe('PEX 2.1.1 §Input Descriptor Object filter: the strict JSON Schema sub
     [{ type: 'strung' }],
     [JSON.parse('{"if":{"const":1},"then":{"const":2}}')],
     [{ pattern: '(' }],
+    [{ pattern: '^(a+)+$' }],
+    [{ pattern: '(\\w*)*x' }],
+    [{ pattern: '^(?:x|(b{2,})){3,}$' }],
     [{ $ref: 'https://example.com/schema.json' }],
     [{ items: [{ type: 'string' }] }],
     [{ formatMaximum: '2000-01-01' }],

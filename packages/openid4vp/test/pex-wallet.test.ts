@@ -88,7 +88,8 @@ describe('PEX 2.1.1 §Input Evaluation in the wallet (same CredentialRecords as 
     expect(r.selection).toEqual(['pid', MDL])
     const p = r.descriptors.pid!
     expect(p.candidates.map((c) => c.record.id)).toEqual(['pid-1'])
-    expect(p.candidates[0]?.claims).toEqual([['vct'], ['address', 'locality'], ['birthdate']])
+    expect(p.candidates[0]?.claims).toEqual([['address', 'locality'], ['birthdate']])
+    expect(p.candidates[0]?.fields.map((f) => f.location)).toEqual([['vct'], ['address', 'locality'], ['birthdate']])
     expect(p.candidates[0]?.limitDisclosure).toBe('required')
     const m = r.descriptors[MDL]!
     // mdoc: the descriptor id is the doctype, so the photo ID with the same elements is no candidate.
@@ -273,7 +274,7 @@ describe('wallet → verifier round trip over PEX with real credentials', async 
     const pc = match.descriptors.pid!.candidates[0]!
     const mc = match.descriptors[MDL]!.candidates[0]!
     const sdVp = await presentSdJwt(sdJwt, {
-      disclose: pc.claims.filter((p) => p[0] !== 'vct') as string[][],
+      disclose: pc.claims as string[][],
       kb: { signer: holder, aud: CLIENT, nonce },
     })
     const st = openid4vpSessionTranscript({ clientId: CLIENT, nonce, responseUri: RESPONSE_URI })

@@ -94,8 +94,15 @@ export function evaluateFields(obj: JsonValue, d: InputDescriptor, evaluator: Fi
   return { ok: true, matches }
 }
 
-/** Claims of an SD-JWT VC that are never selectively disclosable, so never "over-disclosed". */
-const ALWAYS_PRESENT = new Set(['iss', 'iat', 'nbf', 'exp', 'cnf', 'vct', 'vct#integrity', 'status', 'sub', 'aka_vcts'])
+/** SD-JWT VC claims that MUST NOT be selectively disclosed (draft-ietf-oauth-sd-jwt-vc §3.2.2.2). */
+const NEVER_DISCLOSABLE = new Set(['iss', 'nbf', 'exp', 'cnf', 'vct', 'vct#integrity', 'aka_vcts', 'status'])
+/** …and `iat`/`sub`, which issuers usually leave plain: none of these count as over-disclosure (as for DCQL). */
+const ALWAYS_PRESENT = new Set([...NEVER_DISCLOSABLE, 'iat', 'sub'])
+
+/** Whether a location is a claim the credential always carries (never selectively disclosed). */
+export function alwaysPresent(format: string, loc: NodeLocation): boolean {
+  return format !== 'mso_mdoc' && loc.length === 1 && NEVER_DISCLOSABLE.has(String(loc[0]))
+}
 
 function related(a: NodeLocation, b: NodeLocation): boolean {
   const n = Math.min(a.length, b.length)

@@ -1,7 +1,7 @@
 import { CredentialIndex, type CredentialRecord } from '../dcql/match.js'
 import type { ClaimsPathPointer } from '../dcql/query.js'
 import type { InputDescriptor, PresentationDefinition, SubmissionRequirement } from './definition.js'
-import { acceptedAs, doctypeOk, evaluateFields, evaluationObject, type FieldMatch } from './evaluate.js'
+import { acceptedAs, alwaysPresent, doctypeOk, evaluateFields, evaluationObject, type FieldMatch } from './evaluate.js'
 import { type FilterEvaluator, strictFilterEvaluator } from './filter.js'
 import { requirementSatisfiable, selectDescriptors } from './requirements.js'
 
@@ -53,7 +53,8 @@ function evaluate(
   const obj = evaluationObject(r.format, r.claims, r.vct !== undefined ? { vct: r.vct } : {})
   const res = evaluateFields(obj, d, ev)
   if (!res.ok) return undefined
-  const located = res.matches.filter((m) => m.location !== undefined)
+  // `vct`, `iss`, … are in every presentation; only what is selectively disclosable is listed.
+  const located = res.matches.filter((m) => m.location !== undefined && !alwaysPresent(r.format, m.location))
   return {
     record: r,
     format,
