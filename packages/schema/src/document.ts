@@ -15,7 +15,17 @@ export interface DocumentLimits {
   maxPatternLength?: number
 }
 
-const DEFAULTS = { maxBytes: 256 * 1024, maxDepth: 64, maxPatternLength: 512 }
+export const DEFAULT_DOCUMENT_LIMITS = { maxBytes: 256 * 1024, maxDepth: 64, maxPatternLength: 512 } as const
+const DEFAULTS = DEFAULT_DOCUMENT_LIMITS
+
+/** Are these limits at least as loose as the defaults (so a document parsed under the defaults passes them)? */
+export function allowsDefaultDocuments(l: DocumentLimits): boolean {
+  return (
+    (l.maxBytes ?? DEFAULTS.maxBytes) >= DEFAULTS.maxBytes &&
+    (l.maxDepth ?? DEFAULTS.maxDepth) >= DEFAULTS.maxDepth &&
+    (l.maxPatternLength ?? DEFAULTS.maxPatternLength) >= DEFAULTS.maxPatternLength
+  )
+}
 
 function isPlainObject(v: object): boolean {
   const p = Object.getPrototypeOf(v)
@@ -69,9 +79,21 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(v)
 }
 
+/** Documents made by `parseSchemaDocument` (deep-frozen plain JSON), with their hash once computed. */
+const parsed = new WeakMap<object, string | undefined>()
+
+/** Was this object returned by `parseSchemaDocument` (so it is plain, frozen JSON within the default limits)? */
+export function isParsedSchemaDocument(v: unknown): v is JsonSchemaDocument {
+  return typeof v === 'object' && v !== null && parsed.has(v)
+}
+
 /** Content hash of a schema (SHA-256 over canonical JSON, base64url): the compile-cache key. */
 export function schemaHash(schema: JsonSchemaDocument): string {
-  return digestB64u('sha-256', canonicalJson(schema))
+  const known = parsed.get(schema)
+  if (known) return known
+  const h = digestB64u('sha-256', canonicalJson(schema))
+  if (parsed.has(schema)) parsed.set(schema, h)
+  return h
 }
 
 /**
@@ -81,7 +103,11 @@ export function schemaHash(schema: JsonSchemaDocument): string {
  * @example const doc = parseSchemaDocument(await readFile('degree.schema.json', 'utf8'))
  */
 export function parseSchemaDocument(input: unknown, limits: DocumentLimits = {}): JsonSchemaDocument {
-  const l = { ...DEFAULTS, ...limits }
+  const l = {
+    maxBytes: limits.maxBytes ?? DEFAULTS.maxBytes,
+    maxDepth: limits.maxDepth ?? DEFAULTS.maxDepth,
+    maxPatternLength: limits.maxPatternLength ?? DEFAULTS.maxPatternLength,
+  }
   let value = input
   if (typeof input === 'string') {
     if (input.length > l.maxBytes) throw new SchemaError('schema.document_too_large', `document exceeds ${l.maxBytes} characters`)
@@ -96,7 +122,14 @@ export function parseSchemaDocument(input: unknown, limits: DocumentLimits = {})
   if (doc.$schema !== undefined && doc.$schema !== JSON_SCHEMA_2020_12)
     throw new SchemaError('schema.document_invalid', 'only JSON Schema 2020-12 documents are supported')
   checkPatterns(doc, l.maxPatternLength)
-  return deepFreeze(doc)
+  deepFreeze(doc)
+  // Remembered only when parsed within the default limits, so validators can skip a second parse.
+  if (isWithin(l)) parsed.set(doc, undefined)
+  return doc
+}
+
+function isWithin(l: Required<DocumentLimits>): boolean {
+  return l.maxBytes <= DEFAULTS.maxBytes && l.maxDepth <= DEFAULTS.maxDepth && l.maxPatternLength <= DEFAULTS.maxPatternLength
 }
 
 function checkPatterns(doc: JsonObject, max: number): void {

@@ -88,6 +88,15 @@ describe('validateClaims (JSON Schema 2020-12 with Ajv)', () => {
     }
     expect(() => assertClaims(degreeSchema, good)).not.toThrow()
   })
+  it('names only schema-declared fields in the error message; member names from the input stay in details', () => {
+    try {
+      assertClaims({ type: 'object', additionalProperties: false, required: ['a'] }, { '<script>': 1 })
+      expect.unreachable()
+    } catch (e) {
+      expect((e as Error).message).toBe('claims do not match the schema at /a (2 errors)')
+      expect(JSON.stringify((e as { details: unknown }).details)).toContain('<script>')
+    }
+  })
   it('refuses claims that are not plain JSON or are too large', () => {
     const v = new SchemaValidator({ maxClaimsBytes: 100 })
     expect(code(() => v.validate(degreeSchema, { ...good, name: 'x'.repeat(200) }))).toBe('schema.claims_too_large')
@@ -173,6 +182,15 @@ describe('compile cache', () => {
     v.validate(structuredClone(degreeSchema), good)
     v.validate({ ...structuredClone(degreeSchema), required: ['id'] }, good)
     expect(v.cached).toBe(2)
+  })
+  it('reuses an already parsed document, unless the validator has stricter limits', () => {
+    const doc = parseSchemaDocument({ description: 'x'.repeat(100), type: 'object' })
+    const v = new SchemaValidator()
+    expect(v.validate(doc, {}).valid).toBe(true)
+    expect(v.validate(doc, {}).valid).toBe(true)
+    expect(v.cached).toBe(1)
+    expect(code(() => new SchemaValidator({ maxBytes: 50 }).validate(doc, {}))).toBe('schema.document_too_large')
+    expect(new SchemaValidator({ maxBytes: 1 << 22 }).validate(doc, {}).valid).toBe(true)
   })
   it('keeps one validator per $id and refuses a different document under the same $id', () => {
     const v = new SchemaValidator()

@@ -1,9 +1,11 @@
 import { Ajv2020, type ErrorObject, MissingRefError, type ValidateFunction } from 'ajv/dist/2020.js'
 import formatsPlugin from 'ajv-formats'
 import {
+  allowsDefaultDocuments,
   copyJson,
   type DocumentLimits,
   forEachSchemaNode,
+  isParsedSchemaDocument,
   JSON_SCHEMA_2020_12,
   type JsonSchemaDocument,
   parseSchemaDocument,
@@ -49,20 +51,24 @@ export class SchemaValidator {
   readonly #ajv: Ajv2020
   readonly #o: Required<Omit<SchemaValidatorOptions, 'schemas' | keyof DocumentLimits>> & DocumentLimits
   readonly #cache = new Map<string, Entry>()
-  readonly #hashOf = new WeakMap<object, string>()
+  readonly #withinDefaults: boolean
   /** $id → content hash of every schema Ajv holds; `#allowed` are the ones remote refs may name. */
   readonly #known = new Map<string, string>()
   readonly #allowed = new Set<string>([JSON_SCHEMA_2020_12])
 
   constructor(o: SchemaValidatorOptions = {}) {
     this.#o = {
-      maxClaimsBytes: 1 << 20,
-      maxClaimsDepth: 64,
-      maxErrors: 100,
-      cacheSize: 256,
-      allowUnknownKeywords: false,
-      ...o,
+      maxClaimsBytes: o.maxClaimsBytes ?? 1 << 20,
+      maxClaimsDepth: o.maxClaimsDepth ?? 64,
+      maxErrors: o.maxErrors ?? 100,
+      cacheSize: o.cacheSize ?? 256,
+      allowUnknownKeywords: o.allowUnknownKeywords ?? false,
+      ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {}),
+      ...(o.maxDepth !== undefined ? { maxDepth: o.maxDepth } : {}),
+      ...(o.maxPatternLength !== undefined ? { maxPatternLength: o.maxPatternLength } : {}),
     }
+    // A document parsed under the default limits is only reused when this validator's are no stricter.
+    this.#withinDefaults = allowsDefaultDocuments(o)
     this.#ajv = new Ajv2020({
       allErrors: true,
       strictSchema: !this.#o.allowUnknownKeywords,
@@ -127,14 +133,9 @@ export class SchemaValidator {
   }
 
   #parse(schema: unknown): { doc: JsonSchemaDocument; hash: string } {
-    if (typeof schema === 'object' && schema !== null) {
-      const hash = this.#hashOf.get(schema)
-      if (hash && Object.isFrozen(schema)) return { doc: schema as JsonSchemaDocument, hash }
-    }
-    const doc = parseSchemaDocument(schema, this.#o)
-    const hash = schemaHash(doc)
-    this.#hashOf.set(doc, hash)
-    return { doc, hash }
+    // Documents from parseSchemaDocument (e.g. registry records) are frozen JSON: no second parse.
+    const doc = isParsedSchemaDocument(schema) && this.#withinDefaults ? schema : parseSchemaDocument(schema, this.#o)
+    return { doc, hash: schemaHash(doc) }
   }
 
   #entry(schema: unknown): Entry {
@@ -221,9 +222,14 @@ function toIssue(e: ErrorObject): { path: string; keyword: string; message: stri
   return { path, keyword: e.keyword, message: e.message ?? 'is invalid' }
 }
 
+/** Keywords whose paths end in a member name taken from the claims, not from the schema. */
+const INPUT_NAMED = new Set(['additionalProperties', 'unevaluatedProperties', 'propertyNames'])
+
 export function claimsError(r: SchemaReport): SchemaError {
-  const fields = [...new Set(r.errors.map((e) => e.path || '/'))]
-  return new SchemaError('schema.claims_invalid', `claims do not match the schema at ${fields.slice(0, 10).join(', ')}`, {
+  // The message names only fields the schema declares; names taken from the input stay in details.
+  const fields = [...new Set(r.errors.filter((e) => !INPUT_NAMED.has(e.keyword)).map((e) => e.path || '/'))]
+  const where = fields.length > 0 ? ` at ${fields.slice(0, 10).join(', ')}${fields.length > 10 ? ', …' : ''}` : ''
+  return new SchemaError('schema.claims_invalid', `claims do not match the schema${where} (${r.errors.length} errors)`, {
     details: { errors: r.errors },
   })
 }
