@@ -1,0 +1,132 @@
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { vc } from '../src/commands/vc.js'
+import { jwtVcDecoder } from '../src/decoders/jwt-vc.js'
+import type { Io } from '../src/io.js'
+import { cli } from './helpers.js'
+
+// `vc` is not registered in commands/index.ts yet: run it directly, with the same Io as the CLI.
+async function run(args: string[], stdin = '') {
+  let out = ''
+  let err = ''
+  const io: Io = {
+    out: (t) => {
+      out += t.endsWith('\n') ? t : `${t}\n`
+    },
+    err: (t) => {
+      err += t.endsWith('\n') ? t : `${t}\n`
+    },
+    readStdin: async () => stdin,
+    env: {},
+  }
+  let code: number
+  try {
+    code = await vc.run(args, io)
+  } catch (e) {
+    code = (e as Error).name === 'UsageError' ? 2 : 1
+    err += (e as Error).message
+  }
+  return { code, out, err }
+}
+
+let dir = ''
+const f = (n: string) => join(dir, n)
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'bf-vc-'))
+  expect((await cli(['keygen', '--out', f('issuer.jwk')])).code).toBe(0)
+  expect((await cli(['keygen', '--alg', 'EdDSA', '--out', f('holder.jwk')])).code).toBe(0)
+  await writeFile(f('claims.json'), JSON.stringify({ given_name: 'Max', family_name: 'Mustermann' }))
+})
+
+const issue = (...extra: string[]) =>
+  run(['issue', '--issuer-key', f('issuer.jwk'), '--claims', f('claims.json'), '--type', 'IDCredential', ...extra])
+
+describe('bonafide vc issue | present | verify', () => {
+  for (const version of ['1.1', '2.0']) {
+    it(`VCDM ${version}: a did:jwk issuer, a did:key holder, presented and verified with aud and nonce`, async () => {
+      const cred = await issue(
+        '--issuer',
+        'did:jwk',
+        '--vc-version',
+        version,
+        '--holder-key',
+        f('holder.jwk'),
+        '--subject-did',
+        'did:key',
+        '--exp',
+        '3600',
+      )
+      expect(cred.code).toBe(0)
+      const token = cred.out.trim()
+      const v = await run(['verify', token, '--did'])
+      expect(v.code).toBe(0)
+      expect(JSON.parse(v.out)).toMatchObject({ valid: true, version, types: ['VerifiableCredential', 'IDCredential'] })
+      const vp = await run([
+        'present',
+        token,
+        '--holder-key',
+        f('holder.jwk'),
+        '--holder',
+        'did:key',
+        '--aud',
+        'verifier',
+        '--nonce',
+        'n-1',
+        '--vc-version',
+        version,
+      ])
+      expect(vp.code).toBe(0)
+      const ok = await run(['verify', '-', '--did', '--aud', 'verifier', '--nonce', 'n-1'], vp.out)
+      expect(ok.code).toBe(0)
+      expect(JSON.parse(ok.out).credentials[0].credential.credentialSubject.given_name).toBe('Max')
+      const bad = await run(['verify', vp.out.trim(), '--did', '--aud', 'verifier', '--nonce', 'n-2'])
+      expect(bad.code).toBe(1)
+      expect(JSON.parse(bad.out).error.code).toBe('jwt_vc.nonce_mismatch')
+      expect(jwtVcDecoder.decode(vp.out.trim())).toContain('W3C Verifiable Presentation')
+    })
+  }
+
+  it('verify reports an expired credential and an untrusted key (exit 1), and bad usage (exit 2)', async () => {
+    const token = (await issue('--issuer', 'https://issuer.example', '--exp', '60')).out.trim()
+    const later = Math.floor(Date.now() / 1000) + 3600
+    const expired = await run(['verify', token, '--issuer-key', f('issuer.jwk'), '--now', String(later)])
+    expect(expired.code).toBe(1)
+    expect(JSON.parse(expired.out).error.code).toBe('jwt_vc.expired')
+    const other = await run(['verify', token, '--issuer-key', f('holder.jwk')])
+    expect(JSON.parse(other.out).error.code).toBe('jwt_vc.signature_invalid')
+    expect((await run(['verify', token])).code).toBe(2)
+    expect((await issue('--issuer', 'https://issuer.example', '--vc-version', '3.0')).code).toBe(2)
+  })
+
+  it('issues a batch with one holder key and status index each', async () => {
+    const keys = await Promise.all([1, 2, 3].map(async () => JSON.parse((await cli(['keygen'])).out)))
+    await writeFile(f('holders.json'), JSON.stringify(keys))
+    const r = await issue(
+      '--issuer',
+      'https://issuer.example',
+      '--holder-key',
+      f('holders.json'),
+      '--batch',
+      '3',
+      '--status-list',
+      'https://issuer.example/status/1',
+      '--status-index',
+      '40',
+    )
+    expect(r.code).toBe(0)
+    const lines = r.out.trim().split('\n')
+    expect(lines).toHaveLength(3)
+    const decoded = lines.map((l) => jwtVcDecoder.decode(l) as string)
+    expect(decoded[2]).toContain('"statusListIndex": "42"')
+    expect(decoded[0]).toContain('W3C Verifiable Credential (VCDM 1.1')
+  })
+
+  it('the decoder leaves other JWTs to other decoders', async () => {
+    const { out } = await cli(['keygen'])
+    expect(jwtVcDecoder.decode(out.trim())).toBeUndefined()
+    expect(jwtVcDecoder.decode('eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJ4In0.AAAA')).toBeUndefined()
+  })
+})
