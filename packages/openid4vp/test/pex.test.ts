@@ -1,5 +1,7 @@
-import { b64uEncode, type JsonObject } from '@bonafide/core'
+import { b64uEncode, type JsonObject, type StatusChecker } from '@bonafide/core'
+import { createDidKey } from '@bonafide/did'
 import { checkAudience, parseCompactJws, signCompactJws, verifyJwsSignature } from '@bonafide/jose'
+import { createJwtVp, issueJwtVc } from '@bonafide/jwt-vc'
 import { generatePrivateJwk, signerFromPrivateJwk } from '@bonafide/keys'
 import { issueMdoc, openid4vpSessionTranscript, presentMdoc } from '@bonafide/mdoc'
 import { issueSdJwtVc, presentSdJwt } from '@bonafide/sd-jwt'
@@ -7,6 +9,7 @@ import { createDevChain } from '@bonafide/testing'
 import { describe, expect, it } from 'vitest'
 import { Openid4vpError } from '../src/errors.js'
 import { msoMdocValidator, sdJwtVcValidator } from '../src/formats/index.js'
+import { jwtVcJsonValidator } from '../src/formats/jwt-vc-json.js'
 import {
   parsePresentationDefinition,
   parsePresentationSubmission,
@@ -347,6 +350,36 @@ describe('Presentation Exchange 2.1.1 responses (OpenID4VP with presentation_def
     )
     expect(noValidator.descriptors[0]?.error?.code).toBe('openid4vp.format_unsupported')
   })
+  it('a revoked or suspended credential (status reported by the format validator) → rejected', async () => {
+    const holder = signerFromPrivateJwk(generatePrivateJwk('ES256'))
+    const vc = await issueSdJwtVc({
+      signer: issuer,
+      iss: 'https://issuer.example',
+      vct: PID,
+      claims: { age_over_18: true },
+      disclosable: ['age_over_18'],
+      holderKey: holder.publicJwk,
+      status: { status_list: { idx: 3, uri: 'https://issuer.example/status/1' } },
+    })
+    for (const [state, want] of [
+      ['invalid', 'openid4vp.status_revoked'],
+      ['suspended', 'openid4vp.status_suspended'],
+      ['undetermined', 'openid4vp.status_undetermined'],
+    ] as const) {
+      const nonce = fresh()
+      const checker: StatusChecker = { check: async () => ({ state }) }
+      const r = await run(
+        { id: 'p', input_descriptors: [pidD()] },
+        [entry('pid', 'dc+sd-jwt', '$')],
+        await presentSdJwt(vc, { disclose: ['age_over_18'], kb: { signer: holder, aud: CLIENT, nonce } }),
+        nonce,
+        {
+          validators: [sdJwtVcValidator({ issuerKeys: { keys: [issuer.publicJwk] }, statusChecker: checker })],
+        },
+      )
+      expect(r.descriptors[0]?.error?.code).toBe(want)
+    }
+  })
   it('atomic=false: a failing descriptor outside the met requirements does not reject the response', async () => {
     const nonce = fresh()
     const pd = {
@@ -458,5 +491,59 @@ describe('§Processing of Submission Entries: path_nested through a jwt_vp_json 
       'openid4vp.pex_field_unmatched',
     )
     expect((await validate('nn-4', await vp('other'), nested())).descriptors[0]?.error?.code).toBe('openid4vp.vp_token_invalid')
+  })
+})
+
+describe('§Processing of Submission Entries with the OpenID4VP jwt_vc_json validator (jwt_vp_json + path_nested)', () => {
+  const vcIssuer = signerFromPrivateJwk(generatePrivateJwk('ES256'))
+  const idD = {
+    id: 'id_credential',
+    format: { jwt_vc_json: { alg: ['ES256', 'EdDSA'] } },
+    constraints: {
+      fields: [
+        { path: ['$.type', '$.vc.type'], filter: { type: 'array', contains: { const: 'IDCredential' } } },
+        { path: ['$.credentialSubject.family_name', '$.vc.credentialSubject.family_name'] },
+      ],
+    },
+  }
+  async function vp(nonce: string) {
+    const holder = signerFromPrivateJwk(generatePrivateJwk('EdDSA'))
+    const did = createDidKey(holder.publicJwk)
+    const vc = await issueJwtVc({
+      signer: vcIssuer,
+      issuer: 'https://example.gov/issuers/565049',
+      credential: { type: ['VerifiableCredential', 'IDCredential'], credentialSubject: { family_name: 'Mustermann' } },
+      subjectId: did,
+    })
+    return createJwtVp({ signer: holder, holder: did, credentials: [vc], audience: CLIENT, nonce })
+  }
+  const map = (path = '$.verifiableCredential[0]') => ({
+    id: 'id_credential',
+    format: 'jwt_vp_json',
+    path: '$',
+    path_nested: { id: 'id_credential', format: 'jwt_vc_json', path },
+  })
+  const validate = async (nonce: string, token: string, entry: unknown) =>
+    validatePexResponse({
+      definition: parsePresentationDefinition({ id: 'pd-id', input_descriptors: [idD] }),
+      submission: parsePresentationSubmission({ id: 's', definition_id: 'pd-id', descriptor_map: [entry] }),
+      vpToken: token,
+      validators: [jwtVcJsonValidator({ issuerKeys: { keys: [vcIssuer.publicJwk] } })],
+      clientId: CLIENT,
+      nonce,
+      nonceGuard: new MemoryNonceGuard(),
+    })
+  it('the VP is verified (aud, nonce, holder binding) and the fields are evaluated on its credential', async () => {
+    const r = await validate('jv-1', await vp('jv-1'), map())
+    expect(r.error).toBeUndefined()
+    expect(r.valid).toBe(true)
+    expect((r.descriptors[0]?.claims[0]?.credentialSubject as JsonObject).family_name).toBe('Mustermann')
+    expect((await validate('jv-2', await vp('jv-2'), map('$.vp.verifiableCredential[0]'))).valid).toBe(true)
+  })
+  it('a VP for another nonce is rejected; a path to a second credential has no validator', async () => {
+    expect((await validate('jv-3', await vp('other'), map())).descriptors[0]?.error?.code).toMatch(/nonce/)
+    expect((await validate('jv-4', await vp('jv-4'), map('$.verifiableCredential[1]'))).descriptors[0]?.error?.code).toBe(
+      'openid4vp.format_unsupported',
+    )
   })
 })

@@ -105,12 +105,36 @@ interface Run {
 
 type Resolved = { format: string; v: ValidatedPresentation }
 
+const VP_JWT = new Set(['jwt_vp_json', 'jwt_vp'])
+const VC_JWT = new Set(['jwt_vc_json', 'jwt_vc'])
+
+function firstCredentialOfVp(path: string): boolean {
+  const names = parseJsonPath(path).segments.map((s) =>
+    s.selector.kind === 'name' ? s.selector.name : s.selector.kind === 'index' ? s.selector.index : '*',
+  )
+  const at = names[0] === 'vp' ? 1 : 0
+  return names.length === at + 2 && names[at] === 'verifiableCredential' && names[at + 1] === 0
+}
+
+/**
+ * OpenID4VP 1.0's `jwt_vc_json` validator takes the VP JWT and returns its one credential. The
+ * PEX way of saying the same, a `jwt_vp_json` entry whose last `path_nested` is the `jwt_vc_json`
+ * at `$.vp.verifiableCredential[0]`, is validated by it when no `jwt_vp_json` validator is given.
+ */
+function collapsedVp(run: Run, level: DescriptorMapEntry): DescriptorMapEntry | undefined {
+  const inner = level.path_nested
+  if (!inner || inner.path_nested || !VP_JWT.has(level.format) || !VC_JWT.has(inner.format)) return undefined
+  if (run.validators.has(level.format) || !run.validators.has('jwt_vc_json') || !firstCredentialOfVp(inner.path)) return undefined
+  return { id: level.id, format: 'jwt_vc_json', path: level.path }
+}
+
 /** §Processing of Submission Entries: follow path (and path_nested), validating each level by its format. */
 async function resolveEntry(run: Run, d: InputDescriptor, e: DescriptorMapEntry): Promise<Resolved | Fail> {
   let current: JsonValue = run.o.vpToken as JsonValue
   let key = ''
   let last: Resolved | undefined
   for (let depth = 0, level: DescriptorMapEntry | undefined = e; level; depth++, level = level.path_nested) {
+    level = collapsedVp(run, level) ?? level
     const node = evaluateJsonPath(parseJsonPath(level.path), current)[0]
     if (!node) return failure('openid4vp.pex_path_not_found', 'a descriptor_map path selects nothing')
     const validator = run.validators.get(level.format) ?? run.validators.get(canonicalFormat(level.format))
