@@ -1,5 +1,5 @@
 import { b64uEncode, type JsonObject } from '@bonafide/core'
-import { createDidJwk, createDidResolver } from '@bonafide/did'
+import { createDidJwk, createDidKey, createDidResolver } from '@bonafide/did'
 import { decodeJwsUnverified, signCompactJws } from '@bonafide/jose'
 import { generatePrivateJwk, signerFromPrivateJwk } from '@bonafide/keys'
 import { dcApiSessionTranscript, issueMdoc, presentMdoc } from '@bonafide/mdoc'
@@ -138,6 +138,26 @@ describe('Appendix A: dc_api.jwt, encrypted responses over the Digital Credentia
     const r = await parseDcApiRequest(s, { ...trust, origin: 'https://evil.example' })
     const data = await createDcApiResponse(r, await vpToken(r))
     expect((await verifier.validateDcApiResponse(s.sessionId, data, ORIGIN)).valid).toBe(false)
+  })
+
+  it('A.3 a decentralized_identifier verifier signs dc_api.jwt requests; the wallet authenticates them by the DID', async () => {
+    const signer = signerFromPrivateJwk(generatePrivateJwk('EdDSA'))
+    const didVerifier = new Verifier({
+      clientId: `decentralized_identifier:${createDidKey(signer.publicJwk)}`,
+      signer,
+      responseUri: 'https://verifier.example/unused',
+      validators: [
+        sdJwtVcValidator({ issuerKeys: { trustAnchors: [issuerPki.root.pem], requireIssInSan: false } }),
+        msoMdocValidator({ trustAnchors: [issuerPki.root.pem] }),
+      ],
+    })
+    const s = await didVerifier.createDcApiRequest(DCQL, { expectedOrigins: [ORIGIN], encrypt: true })
+    await expect(parseDcApiRequest(s, { ...trust, origin: ORIGIN })).rejects.toMatchObject({ code: 'openid4vp.client_untrusted' })
+    const r = await parseDcApiRequest(s, { didResolver: createDidResolver(), origin: ORIGIN })
+    expect(r.client?.prefix).toBe('decentralized_identifier')
+    expect(
+      (await didVerifier.validateDcApiResponse(s.sessionId, await createDcApiResponse(r, await vpToken(r)), ORIGIN)).valid,
+    ).toBe(true)
   })
 
   describe('A.2 the wallet side of DC API requests', () => {

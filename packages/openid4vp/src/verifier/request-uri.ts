@@ -1,8 +1,8 @@
 import { Buffer } from 'node:buffer'
-import { isJsonObject, type JsonObject, parseJson, parseWire } from '@bonafide/core'
+import { isJsonObject, isVcError, type JsonObject, parseJson, parseWire } from '@bonafide/core'
 import { type PublicJwk, parsePublicJwk } from '@bonafide/keys'
 import { z } from 'zod'
-import { RESPONSE_ENC_VALUES, type ResponseEnc } from '../encryption.js'
+import { encryptRequestObject, RESPONSE_ENC_VALUES, type ResponseEnc } from '../encryption.js'
 import { Openid4vpError } from '../errors.js'
 
 /** Cap on the body a wallet may POST to the request_uri endpoint. */
@@ -104,4 +104,43 @@ export function walletEncryptionKey(md: WalletMetadata | undefined): (PublicJwk 
     }
   }
   return undefined
+}
+
+const jsonError = (status: number, description?: string) =>
+  new Response(JSON.stringify({ error: 'invalid_request', ...(description ? { error_description: description } : {}) }), {
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  })
+
+/**
+ * Answer a request_uri fetch (§5.10, RFC 9101): GET, or POST parsed strictly; the request object is signed by `sign`
+ * with the echoed `wallet_nonce` and the response encryption the wallet supports, then encrypted to the wallet's
+ * `jwks` key when it sent one. Refuses (400) an algorithm the wallet does not list.
+ */
+export async function answerRequestUri(
+  req: Request,
+  o: {
+    signerAlg?: string
+    encryptedResponse: boolean
+    sign(p: { walletNonce?: string; encs?: readonly ResponseEnc[] }): Promise<string>
+  },
+): Promise<Response> {
+  if (req.method !== 'GET' && req.method !== 'POST') return jsonError(405)
+  try {
+    const post: RequestUriPost = req.method === 'POST' ? await parseRequestUriPost(req) : {}
+    const md = post.walletMetadata
+    const algs = md?.request_object_signing_alg_values_supported
+    if (algs && o.signerAlg && !algs.includes(o.signerAlg)) invalid('no common request object signing algorithm')
+    const encs = o.encryptedResponse ? negotiateResponseEnc(md) : undefined
+    let jwt = await o.sign({ ...(post.walletNonce ? { walletNonce: post.walletNonce } : {}), ...(encs ? { encs } : {}) })
+    const encKey = walletEncryptionKey(md)
+    if (encKey) jwt = await encryptRequestObject(jwt, encKey)
+    return new Response(jwt, {
+      status: 200,
+      headers: { 'content-type': 'application/oauth-authz-req+jwt', 'cache-control': 'no-store' },
+    })
+  } catch (e) {
+    if (!isVcError(e)) throw e
+    return jsonError(400, e.message)
+  }
 }

@@ -1,21 +1,11 @@
 import type { KeyObject } from 'node:crypto'
-import {
-  b64uEncode,
-  type Clock,
-  isJsonObject,
-  type JsonObject,
-  parseJson,
-  type RandomSource,
-  systemClock,
-  systemRandom,
-} from '@bonafide/core'
+import { b64uEncode, type Clock, type JsonObject, parseJson, type RandomSource, systemClock, systemRandom } from '@bonafide/core'
 import type { PublicJwk } from '@bonafide/keys'
 import type { ClientIdPrefix } from '../client-id/prefix.js'
 import { parseDcqlQuery } from '../dcql/query.js'
 import {
   createResponseEncryptionKey,
   decryptResponse,
-  encryptRequestObject,
   jwkThumbprintBytes,
   RESPONSE_ENC_VALUES,
   type ResponseEnc,
@@ -28,9 +18,10 @@ import {
   type ResponseValidationResult,
   validateVpToken,
 } from '../validate.js'
+import { dcApiResponseParams } from './dc-api.js'
 import { prepareRequestSigning, type RequestSigningOptions, signRequestObject } from './request-object.js'
 import { type RequestPayloadInput, requestPayload, unsignedLink } from './request-payload.js'
-import { negotiateResponseEnc, parseRequestUriPost, type RequestUriPost, walletEncryptionKey } from './request-uri.js'
+import { answerRequestUri } from './request-uri.js'
 
 export interface VerifierOptions extends RequestSigningOptions {
   /** Absolute URL where wallets POST responses (`direct_post`); with `redirect_uri:` it must be the client_id value. */
@@ -165,34 +156,18 @@ export class Verifier {
     const id = base && req.url.startsWith(`${base}/`) ? url.pathname.slice(url.pathname.lastIndexOf('/') + 1) : undefined
     const s = id ? this.#sessions.get(id) : undefined
     if (!s?.byReference || s.byReference.fetched || s.result) return json(404, { error: 'invalid_request' })
-    let post: RequestUriPost = {}
-    if (req.method === 'POST') {
-      try {
-        post = await parseRequestUriPost(req)
-      } catch (e) {
-        return json(400, { error: 'invalid_request', error_description: (e as Error).message })
-      }
-    } else if (req.method !== 'GET') return json(405, { error: 'invalid_request' })
-    const md = post.walletMetadata
-    const algs = md?.request_object_signing_alg_values_supported
-    if (algs && this.#o.signer && !algs.includes(this.#o.signer.alg))
-      return json(400, { error: 'invalid_request', error_description: 'no common request object signing algorithm' })
-    let jwt: string
+    s.byReference.fetched = true // before any await: concurrent fetches of one request_uri get one answer
+    let res: Response | undefined
     try {
-      const encs = s.encryption ? negotiateResponseEnc(md) : undefined
-      const payload = this.#payload(s, { signed: true, ...(encs ? { encs } : {}), ...post })
-      jwt = await signRequestObject(payload, this.#signing, this.#o.signer)
-      const encKey = walletEncryptionKey(md)
-      if (encKey) jwt = await encryptRequestObject(jwt, encKey)
-    } catch (e) {
-      if (!(e instanceof Openid4vpError)) throw e
-      return json(400, { error: 'invalid_request', error_description: e.message })
+      res = await answerRequestUri(req, {
+        encryptedResponse: !!s.encryption,
+        ...(this.#o.signer ? { signerAlg: this.#o.signer.alg } : {}),
+        sign: (p) => signRequestObject(this.#payload(s, { signed: true, ...p }), this.#signing, this.#o.signer),
+      })
+    } finally {
+      if (res?.status !== 200) s.byReference.fetched = false // a refused fetch may be retried
     }
-    s.byReference.fetched = true
-    return new Response(jwt, {
-      status: 200,
-      headers: { 'content-type': 'application/oauth-authz-req+jwt', 'cache-control': 'no-store' },
-    })
+    return res
   }
 
   /** The response endpoint (Fetch API): `application/x-www-form-urlencoded` with `vp_token` and `state`. */
@@ -306,7 +281,7 @@ export class Verifier {
       error: { code, message },
     })
     let r: ResponseValidationResult
-    const params = await this.#dcApiParams(s, response)
+    const params = await dcApiResponseParams(response, s.encryption?.privateKey)
     if (!params) r = fail('openid4vp.response_invalid', 'the response does not use the session response mode')
     else if (!s.expectedOrigins.includes(origin)) r = fail('openid4vp.request_invalid', 'origin is not an expected origin')
     else
@@ -324,17 +299,6 @@ export class Verifier {
       })
     s.result = { ...r, state: r.valid ? 'accepted' : 'rejected' }
     return s.result
-  }
-
-  async #dcApiParams(s: Session, response: unknown): Promise<JsonObject | undefined> {
-    if (!isJsonObject(response)) return undefined
-    if (!s.encryption) return typeof response.response === 'string' ? undefined : response
-    if (typeof response.response !== 'string' || 'vp_token' in response) return undefined
-    try {
-      return await decryptResponse(response.response, s.encryption.privateKey)
-    } catch {
-      return undefined
-    }
   }
 
   /** The validation result of a session (undefined until the wallet answered). */
