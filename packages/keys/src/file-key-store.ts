@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer'
-import { createCipheriv, createDecipheriv, createPrivateKey, type KeyObject, scryptSync } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createPrivateKey, type KeyObject, scrypt } from 'node:crypto'
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
@@ -39,13 +39,41 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
 
 const SCRYPT = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }
 
+function scryptAsync(passphrase: string, salt: Uint8Array): Promise<Uint8Array> {
+  return new Promise((resolve, reject) =>
+    scrypt(utf8Encode(passphrase), salt, 32, SCRYPT, (e, k) => (e ? reject(e) : resolve(new Uint8Array(k)))),
+  )
+}
+
 interface StoredKey {
   v: 1
   alg: JwsAlg
   label?: string
   publicJwk: unknown
   /** PKCS#8 DER, base64url; plain or AES-256-GCM under a scrypt-derived key. */
-  privateKey: { enc: 'none'; der: string } | { enc: 'scrypt-aes256gcm'; salt: string; iv: string; tag: string; der: string }
+  privateKey:
+    | { enc: 'none'; der: string }
+    | { enc: 'scrypt-aes256gcm'; salt: string; iv: string; tag: string; der: string }
+    | { enc: 'kek-aes256gcm'; iv: string; tag: string; der: string }
+}
+
+/** The store's key-encryption key: derived once per store (scrypt over the passphrase and the store's salt). */
+interface KekFile {
+  v: 1
+  kdf: 'scrypt'
+  salt: string
+}
+
+function gcmSeal(k: Uint8Array, iv: Uint8Array, data: Uint8Array): { tag: string; der: string } {
+  const c = createCipheriv('aes-256-gcm', k, iv)
+  const ct = Buffer.concat([c.update(data), c.final()])
+  return { tag: b64uEncode(c.getAuthTag()), der: b64uEncode(ct) }
+}
+
+function gcmOpen(k: Uint8Array, iv: string, tag: string, der: string): Uint8Array {
+  const d = createDecipheriv('aes-256-gcm', k, b64uDecode(iv))
+  d.setAuthTag(b64uDecode(tag))
+  return new Uint8Array(Buffer.concat([d.update(b64uDecode(der)), d.final()]))
 }
 
 /**
@@ -58,6 +86,7 @@ export class FileKeyStore implements KeyStore {
   readonly #passphrase: string | undefined
   readonly #random: RandomSource
   readonly #signers = new Map<string, Signer>()
+  #kek: Promise<Uint8Array> | undefined
 
   constructor(dir: string, opts?: { name?: string; passphrase?: string; random?: RandomSource }) {
     this.#dir = dir
@@ -79,7 +108,7 @@ export class FileKeyStore implements KeyStore {
       alg,
       ...(label ? { label } : {}),
       publicJwk: exportPublicJwk(key),
-      privateKey: this.#seal(new Uint8Array(der)),
+      privateKey: await this.#seal(new Uint8Array(der)),
     }
     await writeFileAtomic(this.#path(id), JSON.stringify(stored))
     return { store: this.name, id }
@@ -90,7 +119,7 @@ export class FileKeyStore implements KeyStore {
     if (cached && ref.store === this.name) return cached
     const stored = await this.#read(ref)
     if (!stored) throw new KeysError('keys.key_not_found', 'no such key')
-    const key = createPrivateKey({ key: Buffer.from(this.#open(stored)), format: 'der', type: 'pkcs8' })
+    const key = createPrivateKey({ key: Buffer.from(await this.#open(stored)), format: 'der', type: 'pkcs8' })
     const signer = createLocalSigner(key, ref, stored.alg)
     this.#signers.set(ref.id, signer)
     return signer
@@ -150,33 +179,59 @@ export class FileKeyStore implements KeyStore {
     return v as unknown as StoredKey
   }
 
-  #seal(der: Uint8Array): StoredKey['privateKey'] {
-    if (this.#passphrase === undefined) return { enc: 'none', der: b64uEncode(der) }
-    const salt = this.#random.bytes(16)
-    const iv = this.#random.bytes(12)
-    const k = scryptSync(utf8Encode(this.#passphrase), salt, 32, SCRYPT)
-    const c = createCipheriv('aes-256-gcm', k, iv)
-    const ct = Buffer.concat([c.update(der), c.final()])
-    return {
-      enc: 'scrypt-aes256gcm',
-      salt: b64uEncode(salt),
-      iv: b64uEncode(iv),
-      tag: b64uEncode(c.getAuthTag()),
-      der: b64uEncode(ct),
+  /** One scrypt per store (not per key): a wallet holds many one-time keys. The salt lives in `kek.json`. */
+  #key(): Promise<Uint8Array> {
+    if (!this.#kek) {
+      this.#kek = this.#deriveKek()
+      this.#kek.catch(() => {
+        this.#kek = undefined
+      })
     }
+    return this.#kek
   }
 
-  #open(s: StoredKey): Uint8Array {
+  async #deriveKek(): Promise<Uint8Array> {
+    const path = join(this.#dir, 'kek.json')
+    let file: KekFile
+    try {
+      const v = parseJson(await readFile(path, 'utf8'))
+      if (!isJsonObject(v) || v.v !== 1 || v.kdf !== 'scrypt' || typeof v.salt !== 'string')
+        throw new KeysError('keys.store_corrupt', 'kek.json is corrupt')
+      file = v as unknown as KekFile
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
+      await mkdir(this.#dir, { recursive: true, mode: 0o700 })
+      file = { v: 1, kdf: 'scrypt', salt: b64uEncode(this.#random.bytes(16)) }
+      try {
+        const fh = await open(path, 'wx', 0o600)
+        await fh.writeFile(JSON.stringify(file))
+        await fh.sync()
+        await fh.close()
+      } catch (e2) {
+        if ((e2 as NodeJS.ErrnoException).code !== 'EEXIST') throw e2
+        return this.#deriveKek() // another process created it first
+      }
+    }
+    return scryptAsync(this.#passphrase ?? '', b64uDecode(file.salt))
+  }
+
+  async #seal(der: Uint8Array): Promise<StoredKey['privateKey']> {
+    if (this.#passphrase === undefined) return { enc: 'none', der: b64uEncode(der) }
+    const iv = this.#random.bytes(12)
+    return { enc: 'kek-aes256gcm', iv: b64uEncode(iv), ...gcmSeal(await this.#key(), iv, der) }
+  }
+
+  async #open(s: StoredKey): Promise<Uint8Array> {
     const p = s.privateKey
     if (p.enc === 'none') return b64uDecode(p.der)
     if (this.#passphrase === undefined)
       throw new KeysError('keys.passphrase_invalid', 'key store is encrypted; a passphrase is needed')
     try {
-      const k = scryptSync(utf8Encode(this.#passphrase), b64uDecode(p.salt), 32, SCRYPT)
-      const d = createDecipheriv('aes-256-gcm', k, b64uDecode(p.iv))
-      d.setAuthTag(b64uDecode(p.tag))
-      return new Uint8Array(Buffer.concat([d.update(b64uDecode(p.der)), d.final()]))
+      // keys written before kek.json existed carry their own salt
+      const k = p.enc === 'kek-aes256gcm' ? await this.#key() : await scryptAsync(this.#passphrase, b64uDecode(p.salt))
+      return gcmOpen(k, p.iv, p.tag, p.der)
     } catch (cause) {
+      if (cause instanceof KeysError && cause.code === 'keys.store_corrupt') throw cause
       throw new KeysError('keys.passphrase_invalid', 'wrong passphrase or corrupt key', { cause })
     }
   }

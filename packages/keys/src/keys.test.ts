@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -111,10 +111,35 @@ describe('FileKeyStore encryption', () => {
     const text = await readFile(join(dir, `${ref.id}.key.json`), 'utf8')
     const der = key.export({ format: 'der', type: 'pkcs8' }).toString('base64url')
     expect(text).not.toContain(der)
-    expect(text).toContain('scrypt-aes256gcm')
+    expect(text).toContain('kek-aes256gcm')
+    expect(JSON.parse(await readFile(join(dir, 'kek.json'), 'utf8'))).toMatchObject({ v: 1, kdf: 'scrypt' })
     await expect(new FileKeyStore(dir, { passphrase: 'nope' }).signer(ref)).rejects.toMatchObject({
       code: 'keys.passphrase_invalid',
     })
     expect((await ks.signer(ref)).publicJwk).toEqual(exportPublicJwk(key))
+  })
+
+  it('still opens keys sealed one salt per key (the earlier format)', async () => {
+    const { createCipheriv, randomBytes, scryptSync } = await import('node:crypto')
+    const dir = await mkdtemp(join(tmpdir(), 'bf-keys-'))
+    const key = generateKeyObject('ES256')
+    const salt = randomBytes(16)
+    const iv = randomBytes(12)
+    const c = createCipheriv('aes-256-gcm', scryptSync('pw', salt, 32, { N: 1 << 15, r: 8, p: 1, maxmem: 64 << 20 }), iv)
+    const ct = Buffer.concat([c.update(key.export({ format: 'der', type: 'pkcs8' })), c.final()])
+    const id = 'ab'.repeat(16)
+    const privateKey = {
+      enc: 'scrypt-aes256gcm',
+      salt: salt.toString('base64url'),
+      iv: iv.toString('base64url'),
+      tag: c.getAuthTag().toString('base64url'),
+      der: ct.toString('base64url'),
+    }
+    await writeFile(
+      join(dir, `${id}.key.json`),
+      JSON.stringify({ v: 1, alg: 'ES256', publicJwk: exportPublicJwk(key), privateKey }),
+    )
+    const ks = new FileKeyStore(dir, { passphrase: 'pw' })
+    expect((await ks.signer({ store: 'file', id })).publicJwk).toEqual(exportPublicJwk(key))
   })
 })
