@@ -7,6 +7,7 @@ import { mdoc } from './mdoc.js'
 import { sdJwt } from './sd-jwt.js'
 import { status } from './status.js'
 import { verifierCommand } from './verifier.js'
+import { walletCommand } from './wallet.js'
 
 /** Every `bonafide` command. One line per command module. */
-export const commands: Command[] = [keygen, sdJwt, mdoc, status, decode, demo, issuerCommand, verifierCommand]
+export const commands: Command[] = [keygen, sdJwt, mdoc, status, decode, demo, issuerCommand, verifierCommand, walletCommand]

@@ -41,7 +41,8 @@ const HELP = `bonafide issuer demo [--port N] [--batch-size N] [--profile openid
   certificate chain) with configurations pid_sd_jwt (dc+sd-jwt, vct urn:eudi:pid:1) and pid_mdoc
   (mso_mdoc, doctype eu.europa.ec.eudi.pid.1) and a sample PID;
   each credential carries its own Token Status List index (lists served under /status/).
-  Prints {"issuer":URL,"offer":"openid-credential-offer://…"}; GET /demo/offer returns a fresh offer.
+  Prints {"issuer":URL,"offer":"openid-credential-offer://…"}; GET /demo/offer returns a fresh offer;
+  GET /demo/trust-anchor.pem is the root a wallet must trust. Refresh tokens let wallets refill.
   --wallet-provider-root trusts that wallet provider for key attestations. Runs until stopped.`
 
 function intOption(v: string | undefined, name: string, min: number, max: number, def: number): number {
@@ -125,6 +126,8 @@ async function runDemo(args: string[], io: Io): Promise<number> {
     profile,
     claims: ({ configurationId }) => (configurationId === 'pid_mdoc' ? SAMPLE_PID_MDOC : SAMPLE_PID),
     authorize: () => ({ demo: true }),
+    // Rotating refresh tokens, so wallets can refill their pools without a new offer.
+    refreshTokenTtlSeconds: 30 * 86400,
     display: [{ name: 'Bonafide demo issuer', locale: 'en' }],
     encryption: {},
     ...(providerRoot ? { keyAttestation: { trustedProviders: createX5cValidator([providerRoot]) } } : {}),
@@ -134,6 +137,9 @@ async function runDemo(args: string[], io: Io): Promise<number> {
   handler = async (req) => {
     const path = new URL(req.url).pathname
     if (req.method === 'GET' && path === '/demo/offer') return jsonResponse({ issuer: origin, offer: await newOffer() })
+    // The root of the demo's document-signer chain, for wallets that must trust it (mdoc IACA, x5c).
+    if (req.method === 'GET' && path === '/demo/trust-anchor.pem')
+      return new Response(pki.root.pem, { headers: { 'content-type': 'application/x-pem-file' } })
     // SD-JWT VC §5: JWT VC Issuer Metadata, so wallets can find the issuer key.
     if (req.method === 'GET' && path === '/.well-known/jwt-vc-issuer') return jsonResponse(jwks)
     if (req.method === 'GET' && path.startsWith('/status/')) return statusHandler(req)
