@@ -69,6 +69,7 @@ describe('DID documents (DID Core §5): strict parsing', () => {
       { id: did, verificationMethod: [{ ...vm, id: 'did:web:evil.example#k1' }] },
       { id: did, verificationMethod: [{ ...vm, controller: 'example.com' }] },
       { id: did, verificationMethod: [{ ...vm, type: 'Multikey' }] },
+      { id: did, verificationMethod: [{ ...vm, publicKeyJwk: undefined, publicKeyMultibase: jwkToMultibase(es) }] },
       { id: did, verificationMethod: 'k1' },
       { id: did, authentication: [42] },
       [],
