@@ -1,5 +1,7 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { classifySchemaChange } from './classify.js'
+import { validateClaims } from './validator.js'
 
 const base = {
   $id: 'https://example.com/degree/1.0.0',
@@ -109,5 +111,81 @@ describe('classifySchemaChange', () => {
     })
     expect(r.kind).toBe('breaking')
     expect(r.reasons).toHaveLength(3)
+  })
+})
+
+// Soundness: a change classified as not breaking never rejects claims the old schema accepted, except
+// for members the old schema did not declare (an optional property added to an open object is additive).
+describe('classifySchemaChange property', () => {
+  type Prop = { type: string; enum?: string[] }
+  type Flat = { type: 'object'; properties: Record<string, Prop>; required: string[]; additionalProperties?: false }
+  const NAMES = ['a', 'b', 'c', 'd']
+  const TYPES = ['string', 'integer', 'number', 'boolean']
+  const arbProp: fc.Arbitrary<Prop> = fc.oneof(
+    fc.constantFrom(...TYPES).map((type) => ({ type })),
+    fc.subarray(['x', 'y', 'z'], { minLength: 1 }).map((e) => ({ type: 'string', enum: e })),
+  )
+  const arbSchema: fc.Arbitrary<Flat> = fc
+    .record({
+      properties: fc.dictionary(fc.constantFrom(...NAMES), arbProp, { minKeys: 1 }),
+      closed: fc.boolean(),
+      req: fc.subarray(NAMES),
+    })
+    .map(({ properties, closed, req }) => ({
+      type: 'object' as const,
+      properties,
+      required: req.filter((n) => n in properties),
+      ...(closed ? { additionalProperties: false as const } : {}),
+    }))
+  const mutations: fc.Arbitrary<(s: Flat) => void> = fc.oneof(
+    fc.tuple(fc.constantFrom(...NAMES, 'e'), arbProp).map(
+      ([n, p]) =>
+        (s: Flat) =>
+          void (s.properties[n] = p),
+    ),
+    fc.constantFrom(...NAMES).map((n) => (s: Flat) => void delete s.properties[n]),
+    fc.constantFrom(...NAMES, 'e').map((n) => (s: Flat) => void (s.required.includes(n) || s.required.push(n))),
+    fc.constant((s: Flat) => void (s.required = [])),
+    fc.constant((s: Flat) => void (s.additionalProperties = false)),
+    fc.constant((s: Flat) => void delete s.additionalProperties),
+    fc.constantFrom(...NAMES).map((n) => (s: Flat) => {
+      const p = s.properties[n]
+      if (p?.enum) p.enum = p.enum.length > 1 ? p.enum.slice(1) : [...p.enum, 'q']
+    }),
+  )
+  const value = (p: Prop): fc.Arbitrary<unknown> =>
+    p.enum
+      ? fc.constantFrom(...p.enum)
+      : p.type === 'string'
+        ? fc.string({ maxLength: 3 })
+        : p.type === 'integer'
+          ? fc.integer()
+          : p.type === 'number'
+            ? fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }))
+            : fc.boolean()
+  const claimsFor = (s: Flat): fc.Arbitrary<Record<string, unknown>> => {
+    const entries = Object.entries(s.properties).map(([n, p]) =>
+      s.required.includes(n) ? value(p).map((v) => [[n, v]]) : fc.option(value(p)).map((v) => (v === null ? [] : [[n, v]])),
+    )
+    const extra =
+      s.additionalProperties === false
+        ? fc.constant([])
+        : fc.option(fc.jsonValue({ maxDepth: 2 })).map((v) => (v === null ? [] : [['undeclared', v]]))
+    return fc.tuple(...entries, extra).map((parts) => Object.fromEntries(parts.flat() as [string, unknown][]))
+  }
+
+  it('non-breaking changes keep every old-valid claims object valid', () => {
+    fc.assert(
+      fc.property(
+        arbSchema.chain((s) => fc.tuple(fc.constant(s), fc.array(mutations, { minLength: 1, maxLength: 3 }), claimsFor(s))),
+        ([old, muts, claims]) => {
+          const next = structuredClone(old)
+          for (const m of muts) m(next)
+          expect(validateClaims(old, claims).valid).toBe(true)
+          if (classifySchemaChange(old, next).kind !== 'breaking') expect(validateClaims(next, claims).valid).toBe(true)
+        },
+      ),
+      { numRuns: 300 },
+    )
   })
 })

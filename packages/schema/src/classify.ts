@@ -60,6 +60,8 @@ const at = (p: string) => p || '/'
  * required, enum narrowed, `additionalProperties: false` added, tighter bounds, …), `additive`
  * when it only accepts more (optional properties added, constraints relaxed), `patch` when only
  * annotations changed, `none` when equal. Keywords it cannot reason about count as breaking.
+ * Undeclared members are not part of a schema's contract: adding an optional property is additive
+ * even where the old schema let such a member through with any value.
  * @example classifySchemaChange(v1.schema, v2.schema) // { kind: 'additive', reasons: ["additive: /nickname: optional property added"] }
  */
 export function classifySchemaChange(oldSchema: unknown, newSchema: unknown): SchemaChange {
