@@ -58,8 +58,8 @@ function method(did: string, m: z.output<typeof zMethod>): VerificationMethod | 
   } catch (cause) {
     throw new DidError('did.document_invalid', 'a verification method holds no valid public key', { cause })
   }
-  if (m.type === 'Multikey' && !m.publicKeyMultibase)
-    throw new DidError('did.document_invalid', 'Multikey needs publicKeyMultibase')
+  if ((m.type === 'Multikey') !== (m.publicKeyMultibase !== undefined))
+    throw new DidError('did.document_invalid', 'Multikey carries publicKeyMultibase; JsonWebKey(2020) carries publicKeyJwk')
   return {
     id,
     type: m.type as VerificationMethod['type'],
@@ -71,7 +71,7 @@ function method(did: string, m: z.output<typeof zMethod>): VerificationMethod | 
 
 /**
  * Parse a DID document strictly (DID Core §5): `id` must equal the resolved DID, supported verification methods
- * (JsonWebKey2020, JsonWebKey, Multikey with publicKeyJwk or publicKeyMultibase) are validated keys with unique
+ * (JsonWebKey2020 and JsonWebKey with publicKeyJwk, Multikey with publicKeyMultibase) are validated keys with unique
  * ids, and relationships (references or embedded methods) are normalised to absolute references.
  */
 export function parseDidDocument(input: unknown, did: string): DidDocument {
