@@ -1,8 +1,12 @@
 import { isVcError, type JsonValue } from '@bonafide/core'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   createStrictFilterEvaluator,
+  evaluateJsonPath,
   type FilterEvaluator,
+  formatLocation,
+  parseJsonPath,
   parsePresentationDefinition,
   parsePresentationSubmission,
   strictFilterEvaluator,
@@ -267,4 +271,37 @@ describe('PEX 2.1.1 §Input Descriptor Object filter: the strict JSON Schema sub
     expect(parsePresentationDefinition(pd, { filterEvaluator: injected }).id).toBe('p')
     expect(seen).toHaveLength(1)
   })
+})
+
+describe('JSONPath subset invariants (property)', () => {
+  function locations(v: JsonValue, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+    out.push(at)
+    if (Array.isArray(v)) v.forEach((x, i) => locations(x, [...at, i], out))
+    else if (v !== null && typeof v === 'object') for (const k of Object.keys(v)) locations(v[k] as JsonValue, [...at, k], out)
+    return out
+  }
+  it('the normalized path of every node selects exactly that node', () =>
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => {
+        for (const loc of locations(v as JsonValue)) {
+          const nodes = evaluateJsonPath(parseJsonPath(formatLocation(loc)), v as JsonValue)
+          expect(nodes.map((n) => n.location)).toEqual([loc])
+        }
+      }),
+    ))
+  it('$..* selects every node but the root, each once (RFC 9535 §2.5.2)', () =>
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => {
+        const key = (l: readonly (string | number)[]) => JSON.stringify(l)
+        const all = locations(v as JsonValue)
+          .slice(1)
+          .map(key)
+          .sort()
+        expect(
+          evaluateJsonPath(parseJsonPath('$..*'), v as JsonValue)
+            .map((n) => key(n.location))
+            .sort(),
+        ).toEqual(all)
+      }),
+    ))
 })

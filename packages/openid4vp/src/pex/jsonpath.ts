@@ -180,5 +180,9 @@ export function evaluateJsonPath(path: JsonPath, root: JsonValue): JsonPathNode[
 
 /** A location as a normalized JSONPath (`$['a'][0]`), for reports. */
 export function formatLocation(loc: NodeLocation): string {
-  return `$${loc.map((p) => (typeof p === 'number' ? `[${p}]` : `['${p.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`)).join('')}`
+  const quote = (p: string) =>
+    p.replace(/[\\'\u0000-\u001f]/g, (c) =>
+      c === '\\' || c === "'" ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    )
+  return `$${loc.map((p) => (typeof p === 'number' ? `[${p}]` : `['${quote(p)}']`)).join('')}`
 }
