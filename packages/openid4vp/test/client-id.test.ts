@@ -193,6 +193,18 @@ describe('§5.9.3 decentralized_identifier: the JWS kid is a verification method
       ),
     ).rejects.toMatchObject({ code: 'openid4vp.request_invalid' })
   })
+  it('§5.10.1 outer and inner client_id must be identical, prefix included', async () => {
+    const signer = key()
+    const did = createDidJwk(signer.publicJwk)
+    const { link } = await mk({ clientId: `decentralized_identifier:${did}`, signer }).createRequest(DCQL)
+    const other = createDidJwk(key().publicJwk)
+    for (const outer of [`decentralized_identifier:${other}`, `x509_san_dns:verifier.example`])
+      await expect(
+        parseAuthorizationRequest(link.replace(/client_id=[^&]*/, `client_id=${encodeURIComponent(outer)}`), {
+          didResolver: resolver,
+        }),
+      ).rejects.toMatchObject({ code: 'openid4vp.request_invalid' })
+  })
   it('the verifier refuses a kid of another DID and a signer that is not the DID key', () => {
     const signer = key()
     const did = createDidJwk(signer.publicJwk)
