@@ -192,12 +192,17 @@ describe('compile cache', () => {
     expect(code(() => new SchemaValidator({ maxBytes: 50 }).validate(doc, {}))).toBe('schema.document_too_large')
     expect(new SchemaValidator({ maxBytes: 1 << 22 }).validate(doc, {}).valid).toBe(true)
   })
-  it('keeps one validator per $id and refuses a different document under the same $id', () => {
-    const v = new SchemaValidator()
+  it('a new document under a compiled $id replaces it; one under a loaded $id is schema.id_conflict', () => {
+    const v = new SchemaValidator({ schemas: [{ $id: 'https://example.com/loaded', type: 'object' }] })
     const a = { $id: 'https://example.com/s/1', type: 'object' }
     expect(v.validate(a, {}).valid).toBe(true)
     expect(v.validate({ ...a }, {}).valid).toBe(true)
-    expect(code(() => v.validate({ ...a, required: ['x'] }, {}))).toBe('schema.id_conflict')
+    expect(v.cached).toBe(1)
+    expect(v.validate({ ...a, required: ['x'] }, {}).valid).toBe(false) // v2 kept the $id
+    expect(v.validate(a, {}).valid).toBe(true)
+    expect(v.cached).toBe(1)
+    expect(code(() => v.validate({ $id: 'https://example.com/loaded', required: ['x'] }, {}))).toBe('schema.id_conflict')
+    expect(v.validate({ $id: 'https://example.com/loaded', type: 'object' }, {}).valid).toBe(true)
   })
   it('evicts the least recently used validator past cacheSize and still validates', () => {
     const v = new SchemaValidator({ cacheSize: 2 })

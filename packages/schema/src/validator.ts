@@ -86,9 +86,8 @@ export class SchemaValidator {
   /** Load a schema that others may `$ref` by its absolute `$id`. */
   addSchema(schema: unknown): JsonSchemaDocument {
     const { doc, hash } = this.#parse(schema)
-    const id = typeof doc.$id === 'string' ? resolveUri(doc.$id, undefined) : undefined
-    if (!id) throw new SchemaError('schema.document_invalid', 'a referenced schema needs an absolute $id')
-    const key = stripFragment(id)
+    const key = keyOf(doc)
+    if (!key) throw new SchemaError('schema.document_invalid', 'a referenced schema needs an absolute $id')
     if (this.#allowed.has(key) && this.#known.get(key) === hash) return doc
     this.#checkRefs(doc)
     this.#claimId(key, hash)
@@ -147,10 +146,11 @@ export class SchemaValidator {
       return hit
     }
     this.#checkRefs(doc)
-    const id = typeof doc.$id === 'string' ? resolveUri(doc.$id, undefined) : undefined
-    const key = id ? stripFragment(id) : undefined
+    const key = keyOf(doc)
     let fn: ValidateFunction | undefined
     if (key && this.#known.get(key) === hash) fn = this.#ajv.getSchema(key)
+    // Another version that kept the same $id replaces the older compiled one (loaded schemas never are).
+    if (key && !fn && !this.#allowed.has(key)) this.#drop(this.#known.get(key))
     if (!fn) {
       if (key) this.#claimId(key, hash)
       try {
@@ -167,15 +167,18 @@ export class SchemaValidator {
   }
 
   #evict(): void {
-    while (this.#cache.size > this.#o.cacheSize) {
-      const [hash, old] = this.#cache.entries().next().value as [string, Entry]
-      this.#cache.delete(hash)
-      const id = typeof old.doc.$id === 'string' ? resolveUri(old.doc.$id, undefined) : undefined
-      const key = id ? stripFragment(id) : undefined
-      if (key && this.#allowed.has(key)) continue // loaded schemas stay
-      this.#ajv.removeSchema(old.doc as object)
-      if (key) this.#known.delete(key)
-    }
+    while (this.#cache.size > this.#o.cacheSize) this.#drop(this.#cache.keys().next().value)
+  }
+
+  /** Forget a compiled validator by content hash; schemas loaded with addSchema stay in Ajv. */
+  #drop(hash: string | undefined): void {
+    const old = hash === undefined ? undefined : this.#cache.get(hash)
+    if (!old) return
+    this.#cache.delete(hash as string)
+    const key = keyOf(old.doc)
+    if (key && this.#allowed.has(key)) return
+    this.#ajv.removeSchema(old.doc as object)
+    if (key) this.#known.delete(key)
   }
 
   #claimId(key: string, hash: string): void {
@@ -204,6 +207,12 @@ export class SchemaValidator {
       }
     })
   }
+}
+
+/** The absolute `$id` (without fragment) a document registers under in Ajv, if any. */
+function keyOf(doc: JsonSchemaDocument): string | undefined {
+  const id = typeof doc.$id === 'string' ? resolveUri(doc.$id, undefined) : undefined
+  return id ? stripFragment(id) : undefined
 }
 
 function ajvError(cause: unknown): SchemaError {
