@@ -47,17 +47,27 @@ function toRecord(p: PoolRecord): CredentialRecord {
   return { id: p.id, format: p.format, claims: p.claims, ...meta }
 }
 
-/** Expired copies are retired before planning (and reported); pools with a usable copy become planner records. */
-async function holdings(w: Wallet, skipped: SkippedCopy[]): Promise<Map<string, PoolRecord>> {
+/** Retire expired copies (with their keys) and report them. */
+export async function retireExpired(w: Wallet): Promise<SkippedCopy[]> {
   const now = w.clock.now()
-  const pools = new Map<string, PoolRecord>()
+  const skipped: SkippedCopy[] = []
   for (const p of await w.o.store.listPools()) {
-    const copies = await w.o.store.listCopies(p.id)
-    const expired = copies.filter((c) => c.state === 'unused' && c.validUntil !== undefined && c.validUntil <= now)
+    const expired = (await w.o.store.listCopies(p.id)).filter(
+      (c) => c.state === 'unused' && c.validUntil !== undefined && c.validUntil <= now,
+    )
     for (const c of expired) skipped.push({ poolId: p.id, copyId: c.id, reason: 'expired' })
     await w.retire(expired.map((c) => c.id))
-    if (summarizePool(p, copies, now).unused > 0) pools.set(p.id, p)
   }
+  return skipped
+}
+
+/** Expired copies are retired before planning (and reported); pools with a usable copy become planner records. */
+async function holdings(w: Wallet, skipped: SkippedCopy[]): Promise<Map<string, PoolRecord>> {
+  skipped.push(...(await retireExpired(w)))
+  const now = w.clock.now()
+  const pools = new Map<string, PoolRecord>()
+  for (const p of await w.o.store.listPools())
+    if (summarizePool(p, await w.o.store.listCopies(p.id), now).unused > 0) pools.set(p.id, p)
   return pools
 }
 
@@ -119,7 +129,7 @@ export async function presentWithWallet(w: Wallet, link: string, o: PresentOptio
   const plan = planPresentation(request, [...pools.values()].map(toRecord))
   if (!plan.satisfiable)
     throw new WalletError('wallet.request_unsatisfiable', 'the wallet holds no credentials that answer this request', {
-      details: { queries: plan.queries.filter((q) => q.candidates.length === 0).map((q) => q.queryId) },
+      details: { queries: plan.queries.filter((q) => q.candidates.length === 0).map((q) => q.queryId), skipped },
     })
   const selection = await o.consent(plan, request)
   if (!selection) throw new WalletError('wallet.consent_declined', 'the user declined to share')

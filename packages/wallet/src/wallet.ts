@@ -14,7 +14,7 @@ import { type CredentialOffer, type ReceivedCredential, type TokenSession, Walle
 import { WalletError } from './errors.js'
 import { type DescribedCredential, displayClaims, type WalletFormat } from './formats.js'
 import { issuanceFormat } from './issuance.js'
-import { type CopyRecord, DEFAULT_POLICY, type PoolPolicy, type PoolRecord } from './model.js'
+import { type CopyRecord, DEFAULT_POLICY, type PoolPolicy, type PoolRecord, type PresentationLogEntry } from './model.js'
 import { type PoolSummary, summarizePool } from './pools.js'
 import { type PresentOptions, type PresentResult, presentWithWallet } from './present.js'
 import type { WalletStore } from './store.js'
@@ -152,7 +152,7 @@ export class Wallet {
       id: this.newId(),
       format: first.format,
       type: first.type,
-      issuer: first.issuer || meta.credential_issuer,
+      issuer: meta.credential_issuer,
       ...(display ? { name: display } : {}),
       claims: first.claims,
       ...(first.validFrom !== undefined ? { validFrom: first.validFrom } : {}),
@@ -245,6 +245,22 @@ export class Wallet {
   /** Answer an OpenID4VP request: plan, consent, take one unused copy per credential, present, log, refill. */
   present(link: string, o: PresentOptions): Promise<PresentResult> {
     return presentWithWallet(this, link, o)
+  }
+
+  /** The presentation log, filtered (by verifier client_id, credential type, time); it never holds credentials. */
+  async log(filter: { clientId?: string; type?: string; since?: number; until?: number } = {}): Promise<PresentationLogEntry[]> {
+    return (await this.o.store.listLog()).filter(
+      (e) =>
+        (filter.clientId === undefined || e.verifier.clientId === filter.clientId) &&
+        (filter.type === undefined || e.credentials.some((c) => c.type === filter.type)) &&
+        (filter.since === undefined || e.at >= filter.since) &&
+        (filter.until === undefined || e.at < filter.until),
+    )
+  }
+
+  /** The log as JSON Lines, for export. */
+  async exportLog(filter?: Parameters<Wallet['log']>[0]): Promise<string> {
+    return (await this.log(filter)).map((e) => JSON.stringify(e)).join('\n')
   }
 
   /** Retire copies: delete them and their keys. */

@@ -1,7 +1,7 @@
 import { isJsonObject, type JsonValue } from '@bonafide/core'
 import { decodeSdJwt } from '@bonafide/sd-jwt'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { Selection } from '../src/index.js'
+import { retireExpired, type Selection } from '../src/index.js'
 import { PID, PID_MDOC, startWorld } from './world.js'
 
 const NS = PID_MDOC
@@ -157,6 +157,32 @@ describe('a pool of one-time-use copies, presented over real HTTP', async () => 
     const json = JSON.stringify(log)
     for (const p of await wallet.o.store.listPools())
       for (const c of await wallet.o.store.listCopies(p.id)) expect(json.includes(c.credential.slice(0, 40))).toBe(false)
+  })
+
+  it('expired copies are skipped, reported and retired with their keys', async () => {
+    const later = { now: () => Date.now() + 400 * 86_400_000 } // past the mdoc's validUntil (a year)
+    const wallet = world.wallet(undefined, { clock: later })
+    const receiving = world.wallet(wallet.o.store)
+    const [pool] = await receiving.receiveOffer(await world.offer(['pid_mdoc']), { count: 2 })
+    expect((await wallet.list())[0]?.counts.expired).toBe(2)
+    const skipped = await retireExpired(wallet)
+    expect(skipped.map((x) => x.reason)).toEqual(['expired', 'expired'])
+    expect(await wallet.o.store.listCopies(pool?.id as string)).toEqual([])
+  })
+
+  it('the log is queryable by verifier, type and time, and exports as JSON Lines', async () => {
+    const wallet = world.wallet()
+    await wallet.receiveOffer(await world.offer(['pid_sd_jwt']), { count: 3 })
+    const start = Date.now()
+    for (let i = 0; i < 2; i++) await wallet.present((await world.verifier.createRequest(ageQuery)).link, { consent: yes })
+    expect(await wallet.log({ clientId: 'x509_san_dns:localhost', type: PID, since: start })).toHaveLength(2)
+    expect(await wallet.log({ type: 'urn:other' })).toHaveLength(0)
+    expect(await wallet.log({ until: start })).toHaveLength(0)
+    const lines = (await wallet.exportLog()).split('\n').map((l) => JSON.parse(l))
+    expect(lines.map((l) => l.credentials[0].claims)).toEqual([
+      [['age_over_18'], ['given_name']],
+      [['age_over_18'], ['given_name']],
+    ])
   })
 
   it('a declined consent sends nothing and uses no copy', async () => {

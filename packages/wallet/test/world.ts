@@ -32,7 +32,7 @@ async function serve(handler: () => (req: Request) => Promise<Response>, host = 
 /** An issuer (PID as SD-JWT VC and mdoc, batches of 10, refresh tokens, Token Status List) and a verifier, on 127.0.0.1. */
 export async function startWorld(o: { refreshTokens?: boolean } = {}) {
   const issuerPki = await createDevChain()
-  const verifierPki = await createDevChain({ dnsNames: ['localhost'] })
+  const verifierPki = await createDevChain({ dnsNames: ['localhost'], leafDays: 800 })
   const signer = createLocalSigner(issuerPki.leaf.key, { store: 't', id: 'issuer' }, 'ES256')
   let issuerHandler: (req: Request) => Promise<Response> = async () => new Response(null, { status: 503 })
   const issuerServer = await serve(() => issuerHandler)
