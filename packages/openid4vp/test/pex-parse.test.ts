@@ -276,7 +276,7 @@ describe('PEX 2.1.1 §Input Descriptor Object filter: the strict JSON Schema sub
 describe('JSONPath subset invariants (property)', () => {
   function locations(v: JsonValue, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
     out.push(at)
-    if (Array.isArray(v)) v.forEach((x, i) => locations(x, [...at, i], out))
+    if (Array.isArray(v)) for (const [i, x] of v.entries()) locations(x, [...at, i], out)
     else if (v !== null && typeof v === 'object') for (const k of Object.keys(v)) locations(v[k] as JsonValue, [...at, k], out)
     return out
   }

@@ -181,8 +181,12 @@ export function evaluateJsonPath(path: JsonPath, root: JsonValue): JsonPathNode[
 /** A location as a normalized JSONPath (`$['a'][0]`), for reports. */
 export function formatLocation(loc: NodeLocation): string {
   const quote = (p: string) =>
-    p.replace(/[\\'\u0000-\u001f]/g, (c) =>
-      c === '\\' || c === "'" ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-    )
+    [...p]
+      .map((c) => {
+        if (c === '\\' || c === "'") return `\\${c}`
+        const n = c.charCodeAt(0)
+        return n < 0x20 ? `\\u${n.toString(16).padStart(4, '0')}` : c
+      })
+      .join('')
   return `$${loc.map((p) => (typeof p === 'number' ? `[${p}]` : `['${quote(p)}']`)).join('')}`
 }
