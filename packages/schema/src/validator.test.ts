@@ -203,6 +203,8 @@ describe('compile cache', () => {
     expect(v.cached).toBe(1)
     expect(code(() => v.validate({ $id: 'https://example.com/loaded', required: ['x'] }, {}))).toBe('schema.id_conflict')
     expect(v.validate({ $id: 'https://example.com/loaded', type: 'object' }, {}).valid).toBe(true)
+    v.addSchema({ ...a, required: ['y'] }) // loading over a compiled one replaces it
+    expect(v.validate({ $ref: 'https://example.com/s/1' }, {}).errors.map((e) => e.path)).toEqual(['/y'])
   })
   it('evicts the least recently used validator past cacheSize and still validates', () => {
     const v = new SchemaValidator({ cacheSize: 2 })

@@ -90,6 +90,7 @@ export class SchemaValidator {
     if (!key) throw new SchemaError('schema.document_invalid', 'a referenced schema needs an absolute $id')
     if (this.#allowed.has(key) && this.#known.get(key) === hash) return doc
     this.#checkRefs(doc)
+    if (!this.#allowed.has(key)) this.#drop(this.#known.get(key)) // a compiled document under this $id gives way
     this.#claimId(key, hash)
     try {
       this.#ajv.addSchema(doc as object, key)
