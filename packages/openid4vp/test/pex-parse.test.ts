@@ -9,6 +9,7 @@ import {
   parseJsonPath,
   parsePresentationDefinition,
   parsePresentationSubmission,
+  parseVpTokenParam,
   strictFilterEvaluator,
 } from '../src/pex/index.js'
 
@@ -304,4 +305,14 @@ describe('JSONPath subset invariants (property)', () => {
         ).toEqual(all)
       }),
     ))
+})
+
+describe('the vp_token form parameter of a PEX response', () => {
+  it('JSON arrays and objects are decoded, single presentations kept as they are', () => {
+    expect(parseVpTokenParam('["a~","b"]')).toEqual(['a~', 'b'])
+    expect(parseVpTokenParam('eyJ.x.y~')).toBe('eyJ.x.y~')
+    expect(code(() => parseVpTokenParam('[1,'))).toBe('openid4vp.vp_token_invalid')
+    expect(code(() => parseVpTokenParam(''))).toBe('openid4vp.vp_token_invalid')
+    expect(code(() => parseVpTokenParam(['a']))).toBe('openid4vp.vp_token_invalid')
+  })
 })

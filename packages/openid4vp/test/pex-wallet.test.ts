@@ -161,6 +161,24 @@ describe('PEX 2.1.1 §Input Evaluation in the wallet (same CredentialRecords as 
     })
     expect(matchPresentationDefinition(pd, wallet).descriptors.pid?.candidates).toEqual([])
   })
+  it('§Input Evaluation step 3: under limit_disclosure=required, a JWT VC holding more than the fields is no candidate', () => {
+    const vc: CredentialRecord = {
+      id: 'jwt-1',
+      format: 'jwt_vc_json',
+      types: ['VerifiableCredential', 'IDCredential'],
+      claims: { type: ['VerifiableCredential', 'IDCredential'], credentialSubject: { family_name: 'M', given_name: 'E' } },
+    }
+    const d = (limit?: string) => ({
+      id: 'id',
+      constraints: { ...(limit ? { limit_disclosure: limit } : {}), fields: [{ path: ['$.credentialSubject.family_name'] }] },
+    })
+    expect(matchPresentationDefinition(parsePresentationDefinition({ id: 'p', input_descriptors: [d()] }), [vc]).satisfied).toBe(
+      true,
+    )
+    expect(
+      matchPresentationDefinition(parsePresentationDefinition({ id: 'p', input_descriptors: [d('required')] }), [vc]).satisfied,
+    ).toBe(false)
+  })
   const haip = vectorsPath('haip/presentation_definition_sd_jwt_vc.json')
   it.skipIf(!haip)(
     'HAIP vc+sd-jwt definition matches a dc+sd-jwt credential, submitted under the designation the verifier used',

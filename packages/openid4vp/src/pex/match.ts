@@ -1,7 +1,15 @@
 import { CredentialIndex, type CredentialRecord } from '../dcql/match.js'
 import type { ClaimsPathPointer } from '../dcql/query.js'
 import type { InputDescriptor, PresentationDefinition, SubmissionRequirement } from './definition.js'
-import { acceptedAs, alwaysPresent, doctypeOk, evaluateFields, evaluationObject, type FieldMatch } from './evaluate.js'
+import {
+  acceptedAs,
+  alwaysPresent,
+  doctypeOk,
+  evaluateFields,
+  evaluationObject,
+  type FieldMatch,
+  overDisclosure,
+} from './evaluate.js'
 import { type FilterEvaluator, strictFilterEvaluator } from './filter.js'
 import { requirementSatisfiable, selectDescriptors } from './requirements.js'
 
@@ -53,6 +61,14 @@ function evaluate(
   const obj = evaluationObject(r.format, r.claims, r.vct !== undefined ? { vct: r.vct } : {})
   const res = evaluateFields(obj, d, ev)
   if (!res.ok) return undefined
+  // §Input Evaluation step 3: a format without selective disclosure discloses everything, so under
+  // limit_disclosure=required it may answer only when it holds nothing beyond the fields.
+  if (
+    d.constraints.limit_disclosure === 'required' &&
+    !SELECTIVE.has(r.format) &&
+    overDisclosure(r.format, r.claims, res.matches).length > 0
+  )
+    return undefined
   // `vct`, `iss`, … are in every presentation; only what is selectively disclosable is listed.
   const located = res.matches.filter((m) => m.location !== undefined && !alwaysPresent(r.format, m.location))
   return {
@@ -64,6 +80,9 @@ function evaluate(
     ...(d.constraints.limit_disclosure ? { limitDisclosure: d.constraints.limit_disclosure } : {}),
   }
 }
+
+/** Formats whose presentations disclose chosen claims only. */
+const SELECTIVE = new Set(['dc+sd-jwt', 'mso_mdoc'])
 
 const INDEXED_FORMATS = ['dc+sd-jwt', 'jwt_vc_json', 'jwt_vc_json-ld', 'ldp_vc']
 
@@ -81,6 +100,10 @@ function recordsFor(d: InputDescriptor, wallet: CredentialIndex | readonly Crede
  * input descriptor the credentials that satisfy its formats and fields, with the claims each must
  * disclose; and whether the submission requirements can be met. Takes the same decoded credential
  * records as `matchDcql`, so a wallet can answer either query language.
+ *
+ * @example
+ * const m = matchPresentationDefinition(parsePresentationDefinition(request.presentation_definition), records)
+ * if (m.satisfied) for (const id of m.selection ?? []) show(m.descriptors[id].candidates)
  */
 export function matchPresentationDefinition(
   pd: PresentationDefinition,

@@ -1,4 +1,6 @@
+import { parseJson } from '@bonafide/core'
 import { z } from 'zod'
+import { Openid4vpError } from '../errors.js'
 import { PEX_FORMAT_DESIGNATIONS } from './definition.js'
 import { parseJsonPath } from './jsonpath.js'
 import { fail, PEX_LIMITS, parsePexWire } from './wire.js'
@@ -47,10 +49,28 @@ function checkEntry(e: DescriptorMapEntry, where: string, rootId: string, known:
  * Parse a `presentation_submission` (PEX 2.1.1 §Presentation Submission): JSON text or object,
  * size-limited; known formats; definite JSONPaths of the supported subset; `path_nested` bounded
  * and carrying the same `id` at every level.
+ *
+ * @example const submission = parsePresentationSubmission(form.get('presentation_submission'))
  */
 export function parsePresentationSubmission(input: unknown, o: ParseSubmissionOptions = {}): PresentationSubmission {
   const s = parsePexWire(zPresentationSubmission, input, 'openid4vp.pex_submission_invalid')
   const known = new Set<string>([...PEX_FORMAT_DESIGNATIONS, ...(o.extraFormats ?? [])])
   for (const [i, e] of s.descriptor_map.entries()) checkEntry(e, `descriptor_map[${i}]`, e.id, known, 1)
   return s
+}
+
+/**
+ * The `vp_token` form parameter of a PEX response (OpenID4VP drafts): a JSON array or object is
+ * sent as JSON text, a single string presentation (SD-JWT, base64url mdoc, JWT) as itself.
+ */
+export function parseVpTokenParam(raw: unknown): unknown {
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 4 * 1024 * 1024)
+    throw new Openid4vpError('openid4vp.vp_token_invalid', 'vp_token must be a non-empty string of bounded size')
+  const t = raw.trimStart()
+  if (!t.startsWith('[') && !t.startsWith('{') && !t.startsWith('"')) return raw
+  try {
+    return parseJson(raw, { maxLength: 4 * 1024 * 1024 })
+  } catch (cause) {
+    throw new Openid4vpError('openid4vp.vp_token_invalid', 'vp_token is not valid JSON', { cause })
+  }
 }
