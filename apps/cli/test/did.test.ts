@@ -5,15 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { resolveDidKey } from '@bonafide/did'
 import { generatePrivateJwk, signerFromPrivateJwk } from '@bonafide/keys'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cli } from './helpers.js'
-
-// Until `didCommand` is registered in src/commands/index.ts, add it to the command list for these tests.
-vi.mock('../src/commands/index.js', async (importOriginal) => {
-  const m = await importOriginal<typeof import('../src/commands/index.js')>()
-  const { didCommand } = await import('../src/commands/did.js')
-  return { commands: m.commands.some((c) => c.name === 'did') ? m.commands : [...m.commands, didCommand] }
-})
 
 let dir = ''
 const docs = new Map<string, string>()

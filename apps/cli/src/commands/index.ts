@@ -1,13 +1,27 @@
 import type { Command } from '../io.js'
 import { decode } from './decode.js'
 import { demo } from './demo.js'
+import { didCommand } from './did.js'
 import { issuerCommand } from './issuer.js'
 import { keygen } from './keygen.js'
 import { mdoc } from './mdoc.js'
+import { schemaCommand } from './schema.js'
 import { sdJwt } from './sd-jwt.js'
 import { status } from './status.js'
 import { verifierCommand } from './verifier.js'
 import { walletCommand } from './wallet.js'
 
 /** Every `bonafide` command. One line per command module. */
-export const commands: Command[] = [keygen, sdJwt, mdoc, status, decode, demo, issuerCommand, verifierCommand, walletCommand]
+export const commands: Command[] = [
+  keygen,
+  sdJwt,
+  mdoc,
+  status,
+  decode,
+  demo,
+  issuerCommand,
+  verifierCommand,
+  walletCommand,
+  didCommand,
+  schemaCommand,
+]

@@ -1,10 +1,11 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { parseArgs } from 'node:util'
-import { parseJson } from '@bonafide/core'
+import { createSafeFetcher, parseJson } from '@bonafide/core'
 import { createNodeListener, jsonResponse } from '@bonafide/oauth2'
 import { Verifier } from '@bonafide/openid4vp'
 import { msoMdocValidator, sdJwtVcValidator } from '@bonafide/openid4vp/formats'
+import { createStatusListChecker } from '@bonafide/status-list'
 import { readTextFile } from '../args.js'
 import { createDevChain } from '../dev-pki.js'
 import { type Command, type Io, UsageError } from '../io.js'
@@ -13,7 +14,8 @@ import { serveUntilStopped, withSubcommands } from '../subcommands.js'
 
 const HELP = `bonafide verifier demo [--port N] [--response-mode direct_post|direct_post.jwt] (--trust-anchor PEM | --issuer-key FILE)…
   Starts a standalone OpenID4VP verifier on 127.0.0.1 (memory store, a generated x509_san_dns certificate for
-  localhost) that trusts the issuers it is told about (repeatable options).
+  localhost) that trusts the issuers it is told about (repeatable options) and checks each credential's
+  status list (revoked, suspended and undetermined are reported apart).
   Prints {"verifier":URL}. POST /demo/request with a DCQL query as the body (optionally ?transaction_data=…)
   answers {"request":"openid4vp://…","session":ID}; GET /demo/result/ID answers the validation result;
   GET /demo/trust-anchor.pem is the root a wallet must trust for this verifier's certificate.`
@@ -52,6 +54,11 @@ async function runDemo(args: string[], io: Io): Promise<number> {
     server.listen(port, '127.0.0.1', resolve)
   })
   origin = `http://localhost:${(server.address() as AddressInfo).port}`
+  // Status of every presented credential (Token Status List), fetched from the issuer's lists.
+  const statusChecker = createStatusListChecker({
+    fetcher: createSafeFetcher({ allowHttp: true, allowLoopback: true, maxBytes: 1 << 20 }),
+    trust: { ...(anchors.length ? { trustAnchors: anchors } : {}), ...(keys.length ? { keys } : {}) },
+  })
   const verifier = new Verifier({
     clientId: 'x509_san_dns:localhost',
     signer: pki.leafSigner,
@@ -64,8 +71,9 @@ async function runDemo(args: string[], io: Io): Promise<number> {
           ...(keys.length ? { keys } : {}),
           ...(anchors.length ? { trustAnchors: anchors, requireIssInSan: false } : {}),
         },
+        statusChecker,
       }),
-      msoMdocValidator({ trustAnchors: anchors }),
+      msoMdocValidator({ trustAnchors: anchors, statusChecker }),
     ],
   })
   handler = async (req) => {

@@ -1,11 +1,17 @@
-import { b64uDecode, type JsonObject } from '@bonafide/core'
+import { b64uDecode, type JsonObject, type StatusChecker } from '@bonafide/core'
 import type { TrustAnchorInput } from '@bonafide/jose'
 import { dcApiSessionTranscript, openid4vpSessionTranscript, verifyDeviceResponse } from '@bonafide/mdoc'
 import { Openid4vpError } from '../errors.js'
 import type { PresentationValidator, ValidatedPresentation, ValidationContext } from '../validate.js'
 
-/** `mso_mdoc` presentations (OpenID4VP Appendix B.2): the verifier computes the SessionTranscript itself. */
-export function msoMdocValidator(o: { trustAnchors: readonly TrustAnchorInput[] }): PresentationValidator {
+/**
+ * `mso_mdoc` presentations (OpenID4VP Appendix B.2): the verifier computes the SessionTranscript itself;
+ * the MSO's `status` (Token Status List, ISO 18013-5 2nd ed.) is checked when a status checker is given.
+ */
+export function msoMdocValidator(o: {
+  trustAnchors: readonly TrustAnchorInput[]
+  statusChecker?: StatusChecker
+}): PresentationValidator {
   return {
     format: 'mso_mdoc',
     async validate(p: unknown, ctx: ValidationContext): Promise<ValidatedPresentation> {
@@ -29,10 +35,12 @@ export function msoMdocValidator(o: { trustAnchors: readonly TrustAnchorInput[] 
       const doc = r.documents[0]
       if (!doc || r.documents.length !== 1)
         throw new Openid4vpError('openid4vp.vp_token_invalid', 'one document per mdoc presentation')
+      const status = o.statusChecker && doc.status ? await o.statusChecker.check(doc.status, { now: ctx.clock.now() }) : undefined
       return {
         claims: doc.claims as JsonObject,
         doctype: doc.docType,
         ...(doc.issuerSubject ? { issuer: doc.issuerSubject } : {}),
+        ...(status ? { status } : {}),
       }
     },
   }
