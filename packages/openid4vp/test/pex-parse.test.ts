@@ -135,6 +135,15 @@ describe('PEX 2.1.1 §Submission Requirement Objects validity', () => {
 
 describe('PEX 2.1.1 §Presentation Submission validity', () => {
   const ok = { id: 's', definition_id: 'p', descriptor_map: [{ id: 'a', format: 'dc+sd-jwt', path: '$[0]' }] }
+  it('a path_nested level without id inherits it (as the OpenID4VP draft examples write it)', () => {
+    const nested = {
+      id: 'a',
+      format: 'jwt_vp_json',
+      path: '$',
+      path_nested: { format: 'jwt_vc_json', path: '$.verifiableCredential[0]' },
+    }
+    expect(parsePresentationSubmission({ ...ok, descriptor_map: [nested] }).descriptor_map[0]?.path_nested?.id).toBeUndefined()
+  })
   it('parses object and JSON text', () => {
     expect(parsePresentationSubmission(ok).descriptor_map[0]?.path).toBe('$[0]')
     expect(parsePresentationSubmission(JSON.stringify(ok)).id).toBe('s')

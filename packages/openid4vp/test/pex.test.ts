@@ -539,6 +539,14 @@ describe('§Processing of Submission Entries with the OpenID4VP jwt_vc_json vali
     expect(r.valid).toBe(true)
     expect(r.descriptors[0]?.claims[0]?.credentialSubject).toEqual({ id: expect.any(String), family_name: 'Mustermann' })
     expect((await validate('jv-2', await vp('jv-2'), map('$.vp.verifiableCredential[0]'))).valid).toBe(true)
+    // As the OpenID4VP drafts' examples write it: no id in path_nested.
+    const draftStyle = {
+      id: 'id_credential',
+      format: 'jwt_vp_json',
+      path: '$',
+      path_nested: { format: 'jwt_vc_json', path: '$.verifiableCredential[0]' },
+    }
+    expect((await validate('jv-5', await vp('jv-5'), draftStyle)).valid).toBe(true)
   })
   it('a VP for another nonce is rejected; a path to a second credential has no validator', async () => {
     expect((await validate('jv-3', await vp('other'), map())).descriptors[0]?.error?.code).toMatch(/nonce/)

@@ -5,21 +5,33 @@ import { PEX_FORMAT_DESIGNATIONS } from './definition.js'
 import { parseJsonPath } from './jsonpath.js'
 import { fail, PEX_LIMITS, parsePexWire } from './wire.js'
 
-export interface DescriptorMapEntry {
-  readonly id: string
+/** One level of `path_nested`: the OpenID4VP drafts' examples leave out its `id` (it is the entry's). */
+export interface NestedDescriptor {
+  readonly id?: string
   readonly format: string
   readonly path: string
-  readonly path_nested?: DescriptorMapEntry
+  readonly path_nested?: NestedDescriptor
 }
 
-const zEntry: z.ZodType<DescriptorMapEntry> = z.lazy(() =>
+export interface DescriptorMapEntry extends NestedDescriptor {
+  readonly id: string
+}
+
+const zNested: z.ZodType<NestedDescriptor> = z.lazy(() =>
   z.looseObject({
-    id: z.string().min(1).max(256),
+    id: z.string().min(1).max(256).optional(),
     format: z.string().min(1).max(64),
     path: z.string().min(1).max(512),
-    path_nested: zEntry.optional(),
+    path_nested: zNested.optional(),
   }),
 )
+
+const zEntry = z.looseObject({
+  id: z.string().min(1).max(256),
+  format: z.string().min(1).max(64),
+  path: z.string().min(1).max(512),
+  path_nested: zNested.optional(),
+})
 
 const zPresentationSubmission = z.looseObject({
   id: z.string().min(1).max(256),
@@ -35,10 +47,10 @@ export interface ParseSubmissionOptions {
 
 const bad = (where: string, what: string) => fail('openid4vp.pex_submission_invalid', where, what)
 
-function checkEntry(e: DescriptorMapEntry, where: string, rootId: string, known: ReadonlySet<string>, depth: number): void {
+function checkEntry(e: NestedDescriptor, where: string, rootId: string, known: ReadonlySet<string>, depth: number): void {
   if (depth > PEX_LIMITS.pathNesting) bad(where, 'path_nested is nested too deeply')
-  // §Presentation Submission: the id MUST be the same at every level of nesting.
-  if (e.id !== rootId) bad(`${where}.id`, 'differs from the enclosing descriptor id')
+  // §Presentation Submission: the id MUST be the same at every level of nesting (when given).
+  if (e.id !== undefined && e.id !== rootId) bad(`${where}.id`, 'differs from the enclosing descriptor id')
   if (!known.has(e.format)) bad(`${where}.format`, 'is not a known claim format designation')
   // Each entry names one discrete container (§Validation of Claims): a path must select one node.
   if (!parseJsonPath(e.path).definite) bad(`${where}.path`, 'must select a single value (no wildcard or descent)')
@@ -48,7 +60,7 @@ function checkEntry(e: DescriptorMapEntry, where: string, rootId: string, known:
 /**
  * Parse a `presentation_submission` (PEX 2.1.1 §Presentation Submission): JSON text or object,
  * size-limited; known formats; definite JSONPaths of the supported subset; `path_nested` bounded
- * and carrying the same `id` at every level.
+ * and carrying the same `id` at every level (a nested level without `id` inherits it).
  *
  * @example const submission = parsePresentationSubmission(form.get('presentation_submission'))
  */

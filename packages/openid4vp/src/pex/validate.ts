@@ -14,7 +14,7 @@ import { acceptedAs, canonicalFormat, doctypeOk, evaluateFields, evaluationObjec
 import { type FilterEvaluator, strictFilterEvaluator } from './filter.js'
 import { evaluateJsonPath, parseJsonPath } from './jsonpath.js'
 import { unsatisfiedRequirements } from './requirements.js'
-import type { DescriptorMapEntry, PresentationSubmission } from './submission.js'
+import type { DescriptorMapEntry, NestedDescriptor, PresentationSubmission } from './submission.js'
 
 export interface PexDescriptorOutcome {
   readonly descriptorId: string
@@ -121,11 +121,11 @@ function firstCredentialOfVp(path: string): boolean {
  * PEX way of saying the same, a `jwt_vp_json` entry whose last `path_nested` is the `jwt_vc_json`
  * at `$.vp.verifiableCredential[0]`, is validated by it when no `jwt_vp_json` validator is given.
  */
-function collapsedVp(run: Run, level: DescriptorMapEntry): DescriptorMapEntry | undefined {
+function collapsedVp(run: Run, level: NestedDescriptor): NestedDescriptor | undefined {
   const inner = level.path_nested
   if (!inner || inner.path_nested || !VP_JWT.has(level.format) || !VC_JWT.has(inner.format)) return undefined
   if (run.validators.has(level.format) || !run.validators.has('jwt_vc_json') || !firstCredentialOfVp(inner.path)) return undefined
-  return { id: level.id, format: 'jwt_vc_json', path: level.path }
+  return { format: 'jwt_vc_json', path: level.path }
 }
 
 /** §Processing of Submission Entries: follow path (and path_nested), validating each level by its format. */
@@ -133,7 +133,7 @@ async function resolveEntry(run: Run, d: InputDescriptor, e: DescriptorMapEntry)
   let current: JsonValue = run.o.vpToken as JsonValue
   let key = ''
   let last: Resolved | undefined
-  for (let depth = 0, level: DescriptorMapEntry | undefined = e; level; depth++, level = level.path_nested) {
+  for (let depth = 0, level: NestedDescriptor | undefined = e; level; depth++, level = level.path_nested) {
     level = collapsedVp(run, level) ?? level
     const node = evaluateJsonPath(parseJsonPath(level.path), current)[0]
     if (!node) return failure('openid4vp.pex_path_not_found', 'a descriptor_map path selects nothing')
@@ -160,7 +160,7 @@ interface EntryResult {
 
 async function validateEntry(run: Run, d: InputDescriptor, e: DescriptorMapEntry): Promise<EntryResult | Fail> {
   const { o } = run
-  const innermost = (x: DescriptorMapEntry): DescriptorMapEntry => (x.path_nested ? innermost(x.path_nested) : x)
+  const innermost = (x: NestedDescriptor): NestedDescriptor => (x.path_nested ? innermost(x.path_nested) : x)
   // The descriptor's `format` constrains the credential (innermost) or the envelope (outermost) format.
   if (!acceptedAs(o.definition, d, innermost(e).format) && !acceptedAs(o.definition, d, e.format))
     return failure('openid4vp.pex_format_not_accepted', 'the submitted format is not one the input descriptor accepts')
