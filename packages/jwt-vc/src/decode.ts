@@ -30,6 +30,26 @@ export interface DecodedJwtVc {
   readonly validUntil?: number
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+
+// Filled by assignment: this is on the hot path of every verification.
+function decoded(
+  version: VcVersion,
+  credential: JsonObject,
+  issuer: string,
+  subject: JsonObject | undefined,
+  holderKey: PublicJwk | undefined,
+  validFrom: number | undefined,
+  validUntil: number | undefined,
+): DecodedJwtVc {
+  const r: Mutable<DecodedJwtVc> = { version, credential, issuer, types: typesOf(credential) }
+  if (typeof subject?.id === 'string') r.subjectId = subject.id
+  if (holderKey) r.holderKey = holderKey
+  if (validFrom !== undefined) r.validFrom = validFrom
+  if (validUntil !== undefined) r.validUntil = validUntil
+  return r
+}
+
 const JWT_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'cnf'] as const
 
 /** RFC 7515 §4.1.9: `typ` is compared case-insensitively and may omit the `application/` prefix. */
@@ -99,16 +119,7 @@ export function decodeV2(header: JwsHeader, payload: JsonObject): DecodedJwtVc {
   const holderKey = holderKeyOf(payload)
   const validFrom = dateSeconds(c.validFrom)
   const validUntil = dateSeconds(c.validUntil)
-  return {
-    version: '2.0',
-    credential,
-    issuer,
-    types: typesOf(c),
-    ...(typeof subject?.id === 'string' ? { subjectId: subject.id } : {}),
-    ...(holderKey ? { holderKey } : {}),
-    ...(validFrom !== undefined ? { validFrom } : {}),
-    ...(validUntil !== undefined ? { validUntil } : {}),
-  }
+  return decoded('2.0', credential, issuer, subject, holderKey, validFrom, validUntil)
 }
 
 /** Set `member` from a registered claim, or check that both agree (VCDM 1.1 §6.3.1 "JWT decoding"). */
@@ -150,16 +161,7 @@ export function decodeV1(payload: JsonObject): DecodedJwtVc {
   if (validFrom === undefined) throw new JwtVcError('jwt_vc.credential_invalid', 'issuanceDate (or nbf) is required')
   const validUntil = mapDate(vc, 'expirationDate', numeric(payload, 'exp'))
   const holderKey = holderKeyOf(payload)
-  return {
-    version: '1.1',
-    credential: vc,
-    issuer,
-    types: typesOf(vc),
-    ...(typeof subject?.id === 'string' ? { subjectId: subject.id } : {}),
-    ...(holderKey ? { holderKey } : {}),
-    validFrom,
-    ...(validUntil !== undefined ? { validUntil } : {}),
-  }
+  return decoded('1.1', vc, issuer, subject, holderKey, validFrom, validUntil)
 }
 
 /** Decode either version without verifying anything but the structure (tools, wallets that display). */

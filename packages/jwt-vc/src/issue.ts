@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import {
   b64uEncode,
   type Clock,
@@ -71,16 +72,18 @@ export interface JwtVcBatchAudit {
 
 interface Built {
   header: JsonObject
-  payload: JsonObject
   credential: JsonObject
+  claims: JsonObject
+  v2: boolean
 }
 
 function fail(message: string, details?: Record<string, unknown>): never {
   throw new JwtVcError('jwt_vc.options_invalid', message, details ? { details } : undefined)
 }
 
-/** A fresh `urn:uuid:` (RFC 9562 version 4) from the injected randomness. */
-export function randomUrnUuid(random: RandomSource = systemRandom): string {
+/** A fresh `urn:uuid:` (RFC 9562 version 4) from the injected randomness (default: node:crypto's pooled randomUUID). */
+export function randomUrnUuid(random?: RandomSource): string {
+  if (!random || random === systemRandom) return `urn:uuid:${randomUUID()}`
   const b = random.bytes(16)
   b[6] = ((b[6] as number) & 0x0f) | 0x40
   b[8] = ((b[8] as number) & 0x3f) | 0x80
@@ -123,58 +126,67 @@ function subjectFor(c: JsonObject, subjectId: string | undefined): JsonValue {
 }
 
 /** Build the unsecured credential and the JWT claims set (VCDM 1.1 §6.3.1 encoding, or VC-JOSE-COSE §3.1.1). */
+const OWN = new Set(['@context', 'id', 'type', 'issuer', 'credentialSubject', 'credentialStatus'])
+
+/**
+ * Build the unsecured credential and the JWT claims set (VCDM 1.1 §6.3.1 encoding, or VC-JOSE-COSE §3.1.1).
+ * Objects are filled by assignment, in the data model's member order (this runs once per credential).
+ */
 function build(o: JwtVcShared, e: JwtVcEntry, id: string | undefined, now: number): Built {
-  const version = o.version ?? '1.1'
+  const v2 = o.version === '2.0'
   const c = o.credential
   if (!isJsonObject(c)) fail('credential must be an object')
   if (c.proof !== undefined) fail('credential must not carry a proof')
-  const issuer = o.issuer ?? c.issuer
-  const iss = idOf(issuer as JsonValue | undefined)
+  const issuer = (o.issuer ?? c.issuer) as JsonValue
+  const iss = idOf(issuer)
   if (!iss) fail('an issuer (a URL or DID, or an object with id) is required')
-  const until = o.validForSeconds === undefined ? undefined : now + o.validForSeconds
-  if (until !== undefined && (!Number.isInteger(o.validForSeconds) || (o.validForSeconds as number) <= 0))
-    fail('validForSeconds must be a positive integer')
+  let until: number | undefined
+  if (o.validForSeconds !== undefined) {
+    if (!Number.isInteger(o.validForSeconds) || o.validForSeconds <= 0) fail('validForSeconds must be a positive integer')
+    until = now + o.validForSeconds
+  }
+  const credential: JsonObject = { '@context': contextFor(c, v2 ? VCDM2_CONTEXT : VCDM1_CONTEXT) }
+  if (id !== undefined) credential.id = id
+  credential.type = typeFor(c)
+  credential.issuer = issuer
+  for (const k in c) if (!OWN.has(k)) credential[k] = c[k] as JsonValue
+  credential.credentialSubject = subjectFor(c, e.subjectId)
   const status = e.credentialStatus ?? c.credentialStatus
-  const credential: JsonObject = {
-    ...c,
-    '@context': contextFor(c, version === '2.0' ? VCDM2_CONTEXT : VCDM1_CONTEXT),
-    ...(id !== undefined ? { id } : {}),
-    type: typeFor(c),
-    issuer: issuer as JsonValue,
-    credentialSubject: subjectFor(c, e.subjectId),
-    ...(status !== undefined ? { credentialStatus: status as JsonValue } : {}),
-  }
+  if (status !== undefined) credential.credentialStatus = status as JsonValue
+  const header: JsonObject = { typ: v2 ? VC_JWT_TYP : JWT_TYP }
+  if (v2) header.cty = 'vc'
   const kid = o.kid ?? defaultKid(iss)
-  const header: JsonObject = {
-    typ: version === '2.0' ? VC_JWT_TYP : JWT_TYP,
-    ...(version === '2.0' ? { cty: 'vc' } : {}),
-    ...(kid ? { kid } : {}),
-    ...(o.x5c ? { x5c: o.x5c } : {}),
-  }
-  const cnf: JsonObject = e.holderKey ? { cnf: { jwk: publicJwkMembers(e.holderKey) as unknown as JsonObject } } : {}
-  if (version === '2.0') {
+  if (kid) header.kid = kid
+  if (o.x5c) header.x5c = o.x5c
+  const claims: JsonObject = { iss }
+  if (v2) {
+    if (c.vc !== undefined || c.vp !== undefined) fail('the vc and vp claims are reserved (VC-JOSE-COSE §3.1.3)')
     credential.validFrom ??= isoSeconds(now)
     if (until !== undefined) credential.validUntil = isoSeconds(until)
-    for (const k of ['vc', 'vp'] as const) if (k in credential) fail(`the ${k} claim is reserved (VC-JOSE-COSE §3.1.3)`)
-    const payload: JsonObject = { ...credential, iss, iat: now, ...(until !== undefined ? { exp: until } : {}), ...cnf }
-    return { header, payload, credential }
+  } else {
+    let nbf = now
+    if (credential.issuanceDate === undefined) credential.issuanceDate = isoSeconds(now)
+    else if (Number.isNaN((nbf = Math.floor(Date.parse(String(credential.issuanceDate)) / 1000))))
+      fail('issuanceDate must be an RFC 3339 date-time')
+    if (until !== undefined) credential.expirationDate = isoSeconds(until)
+    const sub = isJsonObject(credential.credentialSubject) ? credential.credentialSubject.id : undefined
+    if (typeof sub === 'string') claims.sub = sub
+    if (id !== undefined) claims.jti = id
+    claims.nbf = nbf
   }
-  credential.issuanceDate ??= isoSeconds(now)
-  if (until !== undefined) credential.expirationDate = isoSeconds(until)
-  const sub = isJsonObject(credential.credentialSubject) ? credential.credentialSubject.id : undefined
-  const nbf = Math.floor(Date.parse(String(credential.issuanceDate)) / 1000)
-  if (Number.isNaN(nbf)) fail('issuanceDate must be an RFC 3339 date-time')
-  const payload: JsonObject = {
-    iss,
-    ...(typeof sub === 'string' ? { sub } : {}),
-    ...(id !== undefined ? { jti: id } : {}),
-    nbf,
-    iat: now,
-    ...(until !== undefined ? { exp: until } : {}),
-    ...cnf,
-    vc: credential,
+  claims.iat = now
+  if (until !== undefined) claims.exp = until
+  if (e.holderKey) claims.cnf = { jwk: publicJwkMembers(e.holderKey) as unknown as JsonObject }
+  return { header, credential, claims, v2 }
+}
+
+/** The JWT claims set: the credential itself plus JWT claims (2.0, after the schema check), or the `vc` claim (1.1). */
+function payloadOf(b: Built): JsonObject {
+  if (!b.v2) {
+    b.claims.vc = b.credential
+    return b.claims
   }
-  return { header, payload, credential }
+  return Object.assign(b.credential, b.claims)
 }
 
 function checkSchema(o: JwtVcShared, credential: JsonObject, index?: number): void {
@@ -197,7 +209,7 @@ export async function issueJwtVc(o: IssueJwtVcOptions): Promise<string> {
   const id = o.id === false ? undefined : (o.id ?? idOf(o.credential?.id) ?? randomUrnUuid(o.random))
   const b = build(o, o, id, now)
   checkSchema(o, b.credential)
-  return signCompactJws(b.header, b.payload, o.signer)
+  return signCompactJws(b.header, payloadOf(b), o.signer)
 }
 
 function statusKey(s: JsonValue | undefined): string[] {
@@ -235,7 +247,7 @@ export async function issueJwtVcBatch(o: IssueJwtVcBatchOptions): Promise<{ cred
     return { ...b, id, thumbprint }
   })
   const credentials: string[] = []
-  for (const b of built) credentials.push(await signCompactJws(b.header, b.payload, o.signer))
+  for (const b of built) credentials.push(await signCompactJws(b.header, payloadOf(b), o.signer))
   return {
     credentials,
     audit: {

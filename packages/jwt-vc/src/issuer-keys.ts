@@ -28,44 +28,58 @@ export interface JwtVcIssuerKeyPolicy {
   resolve?: (issuer: string, header: JwsHeader) => Promise<readonly (PublicJwk | KeyObject)[] | undefined>
 }
 
-export type IssuerKeyResolver = (issuer: string, header: JwsHeader, nowMs: number) => Promise<readonly (PublicJwk | KeyObject)[]>
+type Keys = readonly (PublicJwk | KeyObject)[]
+
+/** Synchronous unless an injected resolver is asynchronous (verification stays free of needless awaits). */
+export type IssuerKeyResolver = (issuer: string, header: JwsHeader, nowMs: number) => Keys | Promise<Keys>
 
 const didKeyCache = new Map<string, PublicJwk>()
 const DID_CACHE_MAX = 1000
 
+function didError(e: unknown, purpose: VerificationRelationship): never {
+  if (isVcError(e, 'did.relationship_missing'))
+    throw new JwtVcError('jwt_vc.key_not_authorized', `the key is not listed under ${purpose}`, { cause: e })
+  if (isVcError(e, 'did.fragment_unknown'))
+    throw new JwtVcError('jwt_vc.kid_invalid', 'kid names no verification method of the DID', { cause: e })
+  if (e instanceof JwtVcError) throw e
+  const code = purpose === 'assertionMethod' ? 'jwt_vc.issuer_untrusted' : 'jwt_vc.holder_binding_missing'
+  throw new JwtVcError(code, 'the DID could not be resolved', { cause: e })
+}
+
+async function viaResolver(didUrl: string, purpose: VerificationRelationship, resolve: DidDocumentResolver): Promise<PublicJwk> {
+  try {
+    const hash = didUrl.indexOf('#')
+    const doc = await resolve(hash < 0 ? didUrl : didUrl.slice(0, hash))
+    return resolveDidKey(didUrl, { purpose, resolve: () => doc })
+  } catch (e) {
+    return didError(e, purpose)
+  }
+}
+
 /**
  * The public key a DID URL names for a verification relationship (DID Core §5.3). The default
- * resolver (did:jwk, did:key) is deterministic, so its answers are cached; injected resolvers are not.
+ * resolver (did:jwk, did:key) is local and deterministic, so it answers synchronously from a cache;
+ * an injected resolver may be asynchronous and is not cached here.
  * Errors: `jwt_vc.key_not_authorized` (method not under `purpose`), `jwt_vc.kid_invalid`, `jwt_vc.issuer_untrusted`.
  */
-export async function resolveDidPublicKey(
+export function resolveDidPublicKey(
   didUrl: string,
   purpose: VerificationRelationship,
   resolve?: DidDocumentResolver,
-): Promise<PublicJwk> {
+): PublicJwk | Promise<PublicJwk> {
+  if (resolve) return viaResolver(didUrl, purpose, resolve)
   const cacheKey = `${purpose} ${didUrl}`
-  if (!resolve) {
-    const hit = didKeyCache.get(cacheKey)
-    if (hit) return hit
-  }
+  const hit = didKeyCache.get(cacheKey)
+  if (hit) return hit
+  let jwk: PublicJwk
   try {
-    const hash = didUrl.indexOf('#')
-    const doc = resolve ? await resolve(hash < 0 ? didUrl : didUrl.slice(0, hash)) : undefined
-    const jwk = resolveDidKey(didUrl, { purpose, ...(doc ? { resolve: () => doc } : {}) })
-    if (!resolve) {
-      if (didKeyCache.size >= DID_CACHE_MAX) didKeyCache.clear()
-      didKeyCache.set(cacheKey, jwk)
-    }
-    return jwk
+    jwk = resolveDidKey(didUrl, { purpose })
   } catch (e) {
-    if (isVcError(e, 'did.relationship_missing'))
-      throw new JwtVcError('jwt_vc.key_not_authorized', `the key is not listed under ${purpose}`, { cause: e })
-    if (isVcError(e, 'did.fragment_unknown'))
-      throw new JwtVcError('jwt_vc.kid_invalid', 'kid names no verification method of the DID', { cause: e })
-    if (e instanceof JwtVcError) throw e
-    const code = purpose === 'assertionMethod' ? 'jwt_vc.issuer_untrusted' : 'jwt_vc.holder_binding_missing'
-    throw new JwtVcError(code, 'the DID could not be resolved', { cause: e })
+    return didError(e, purpose)
   }
+  if (didKeyCache.size >= DID_CACHE_MAX) didKeyCache.clear()
+  didKeyCache.set(cacheKey, jwk)
+  return jwk
 }
 
 /** `kid` for a DID issuer: absent, a DID URL of that DID, or a bare fragment (VC-JOSE-COSE §4.1). */
@@ -95,9 +109,15 @@ function checkSan(issuer: string, san: string | undefined): void {
 export function createIssuerKeyResolver(policy: JwtVcIssuerKeyPolicy): IssuerKeyResolver {
   let x5c: X5cValidator | undefined
   const didResolve = typeof policy.did === 'object' ? policy.did.resolve : undefined
-  return async (issuer, header, nowMs) => {
+  const fallback = (issuer: string, header: JwsHeader): Keys => {
+    const keys = staticKeys(policy, issuer, header.kid)
+    if (keys?.length) return keys
+    throw new JwtVcError('jwt_vc.issuer_untrusted', 'no permitted key discovery mechanism applies to this issuer')
+  }
+  return (issuer, header, nowMs) => {
     if (policy.did && issuer.startsWith('did:')) {
-      return [await resolveDidPublicKey(didUrlFor(issuer, header.kid), 'assertionMethod', didResolve)]
+      const k = resolveDidPublicKey(didUrlFor(issuer, header.kid), 'assertionMethod', didResolve)
+      return k instanceof Promise ? k.then((x) => [x]) : [k]
     }
     if (header.x5c !== undefined && policy.trustAnchors) {
       x5c ??= createX5cValidator(policy.trustAnchors)
@@ -110,13 +130,8 @@ export function createIssuerKeyResolver(policy: JwtVcIssuerKeyPolicy): IssuerKey
       if (issuer.startsWith('https://') && policy.requireIssuerInSan !== false) checkSan(issuer, chain.leaf.subjectAltName)
       return [chain.leafKey]
     }
-    if (policy.resolve) {
-      const keys = await policy.resolve(issuer, header)
-      if (keys) return keys
-    }
-    const keys = staticKeys(policy, issuer, header.kid)
-    if (keys?.length) return keys
-    throw new JwtVcError('jwt_vc.issuer_untrusted', 'no permitted key discovery mechanism applies to this issuer')
+    if (policy.resolve) return policy.resolve(issuer, header).then((keys) => keys ?? fallback(issuer, header))
+    return fallback(issuer, header)
   }
 }
 

@@ -90,7 +90,8 @@ export async function verifyJwtVc(token: string, o: VerifyJwtVcOptions): Promise
   const nowMs = clock.now()
   let keys: readonly (PublicJwk | KeyObject)[]
   try {
-    keys = await issuerKeyResolverFor(o.issuerKeys)(d.issuer, jws.header, nowMs)
+    const k = issuerKeyResolverFor(o.issuerKeys)(d.issuer, jws.header, nowMs)
+    keys = k instanceof Promise ? await k : k
   } catch (e) {
     rethrow(e, 'jwt_vc.issuer_untrusted', 'the issuer key could not be resolved')
   }
@@ -100,5 +101,10 @@ export async function verifyJwtVc(token: string, o: VerifyJwtVcOptions): Promise
     status !== undefined && o.statusChecker
       ? await checkCredentialStatus(status, o.statusChecker, nowMs, o.statusPolicy)
       : undefined
-  return { ...d, header: jws.header, payload: jws.payload, issuerKey, ...(checked ? { status: checked } : {}) }
+  const r = d as { -readonly [K in keyof VerifiedJwtVc]: VerifiedJwtVc[K] }
+  r.header = jws.header
+  r.payload = jws.payload
+  r.issuerKey = issuerKey
+  if (checked) r.status = checked
+  return r
 }
