@@ -325,3 +325,106 @@ describe('the vp_token form parameter of a PEX response', () => {
     expect(code(() => parseVpTokenParam(['a']))).toBe('openid4vp.vp_token_invalid')
   })
 })
+
+describe('robustness (property): untrusted input fails only with typed errors', () => {
+  const typedOrOk = (f: () => unknown) => {
+    const c = code(f)
+    expect(c === undefined || c !== 'not-a-vc-error').toBe(true)
+  }
+  const arbPath = fc.oneof(fc.string(), fc.constantFrom('$', '$.a', "$['a']", '$.a[0]', '$..x', '$[*]', '$.a[?(@)]', '$['))
+  const arbField = fc.record(
+    { path: fc.array(arbPath, { maxLength: 3 }), filter: fc.option(fc.jsonValue({ maxDepth: 3 }), { nil: undefined }) },
+    { requiredKeys: ['path'] },
+  )
+  const arbDescriptor = fc.record({
+    id: fc.string(),
+    group: fc.option(fc.array(fc.constantFrom('A', 'B')), { nil: undefined }),
+    constraints: fc.record({ fields: fc.array(arbField, { maxLength: 3 }) }),
+  })
+  const arbRequirement = fc.letrec((tie) => ({
+    req: fc.record(
+      {
+        rule: fc.constantFrom('all', 'pick', 'any'),
+        from: fc.constantFrom('A', 'B', 'C'),
+        from_nested: fc.array(tie('req'), { maxLength: 2 }),
+        count: fc.integer({ min: -1, max: 3 }),
+        min: fc.integer({ min: -1, max: 3 }),
+        max: fc.integer({ min: -1, max: 3 }),
+      },
+      { requiredKeys: ['rule'] },
+    ),
+  })).req
+  it('parsePresentationDefinition', () =>
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.jsonValue(),
+          fc.record({
+            id: fc.string(),
+            input_descriptors: fc.array(arbDescriptor, { maxLength: 4 }),
+            submission_requirements: fc.array(arbRequirement, { maxLength: 3 }),
+          }),
+        ),
+        (v) => typedOrOk(() => parsePresentationDefinition(v)),
+      ),
+    ))
+  it('parsePresentationSubmission', () =>
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.jsonValue(),
+          fc.record({
+            id: fc.string(),
+            definition_id: fc.string(),
+            descriptor_map: fc.array(fc.record({ id: fc.string(), format: fc.constantFrom('mso_mdoc', 'x'), path: arbPath }), {
+              maxLength: 3,
+            }),
+          }),
+        ),
+        (v) => typedOrOk(() => parsePresentationSubmission(v)),
+      ),
+    ))
+  const KW = [
+    'type',
+    'const',
+    'enum',
+    'pattern',
+    'minLength',
+    'maximum',
+    'format',
+    'formatMaximum',
+    'items',
+    'contains',
+    'not',
+    'allOf',
+    'anyOf',
+    'oneOf',
+    'properties',
+    'required',
+    'additionalProperties',
+    '$ref',
+    '$defs',
+    'uniqueItems',
+    'multipleOf',
+  ]
+  const arbSchema = fc.letrec((tie) => ({
+    s: fc.dictionary(
+      fc.constantFrom(...KW),
+      fc.oneof(
+        { maxDepth: 3, depthSize: 'small' },
+        fc.constantFrom('string', 'number', 'date', '^a+$', '#/$defs/x', '2000-01-01', 0, 3, true),
+        fc.jsonValue({ maxDepth: 1 }),
+        tie('s'),
+        fc.array(tie('s'), { maxLength: 2 }),
+        fc.dictionary(fc.constantFrom('x', 'y'), tie('s')),
+      ),
+      { maxKeys: 4 },
+    ),
+  })).s
+  it('the strict filter evaluator: compile and run on arbitrary schemas and values', () =>
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue({ maxDepth: 4 }), arbSchema), fc.jsonValue({ maxDepth: 3 }), (schema, value) =>
+        typedOrOk(() => strictFilterEvaluator.compile(schema as JsonValue)(value as JsonValue)),
+      ),
+    ))
+})
