@@ -153,6 +153,9 @@ function decodeVp(jws: ParsedJws, maxCredentials: number): DecodedVp {
     version = '1.1'
     presentation = { ...parsePresentation(payload.vp, VCDM1_CONTEXT) }
   } else throw new JwtVcError('jwt_vc.typ_invalid', 'typ must be vp+jwt, or JWT with a vp claim')
+  const jti = payload.jti
+  if (jti !== undefined && (typeof jti !== 'string' || (presentation.id !== undefined && presentation.id !== jti)))
+    mismatch('jti and the presentation id disagree')
   const declared = idOf(presentation.holder)
   if (iss !== undefined && declared !== undefined && iss !== declared) mismatch('iss and holder disagree')
   const holder = (iss as string | undefined) ?? declared
@@ -226,18 +229,19 @@ export async function verifyJwtVp(token: string, o: VerifyJwtVpOptions): Promise
   const vp = decodeVp(jws, o.maxCredentials ?? JWT_VC_LIMITS.maxCredentialsPerVp)
   if (o.versions && !o.versions.includes(vp.version))
     throw new JwtVcError('jwt_vc.typ_invalid', `VC Data Model ${vp.version} is not accepted here`)
-  const { audience: _a, nonce: _n, maxLength: _m, ...vcOptions } = o
-  const credentials: VerifiedJwtVc[] = []
-  for (const jwt of vp.jwts) credentials.push(await verifyJwtVc(jwt, { ...vcOptions, versions: [vp.version] }))
-  const signer = await presentationKey(jws.header, vp, credentials, o.didResolve)
-  verifyWithAny(jws, [signer.key], o.algorithms)
-  for (const c of credentials) await checkBinding(c, signer, o.requireHolderBinding !== false, o.didResolve)
+  // Cheap request binding first (OpenID4VP B.1.3.1.5): a presentation for another request costs no crypto.
   try {
     checkAudience(jws.payload, o.audience)
   } catch (cause) {
     throw new JwtVcError('jwt_vc.aud_mismatch', 'aud is not this verifier', { cause })
   }
   if (jws.payload.nonce !== o.nonce) throw new JwtVcError('jwt_vc.nonce_mismatch', 'nonce is not the one of this request')
+  const { audience: _a, nonce: _n, maxLength: _m, ...vcOptions } = o
+  const credentials: VerifiedJwtVc[] = []
+  for (const jwt of vp.jwts) credentials.push(await verifyJwtVc(jwt, { ...vcOptions, versions: [vp.version] }))
+  const signer = await presentationKey(jws.header, vp, credentials, o.didResolve)
+  verifyWithAny(jws, [signer.key], o.algorithms)
+  for (const c of credentials) await checkBinding(c, signer, o.requireHolderBinding !== false, o.didResolve)
   try {
     checkJwtTimes(jws.payload, {
       now: epochSeconds(clock),

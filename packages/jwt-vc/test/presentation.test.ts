@@ -169,6 +169,7 @@ describe('Verifiable Presentations as JWT', () => {
       [{ typ: 'JWT' }, { ...claims, vp: { ...vpClaim, verifiableCredential: [{ id: 'x' }] } }, 'jwt_vc.presentation_invalid'],
       [{ typ: 'JWT' }, { ...claims, vp: { ...vpClaim, verifiableCredential: [] } }, 'jwt_vc.presentation_invalid'],
       [{ typ: 'JWT' }, { ...claims, vp: { ...vpClaim, type: ['Other'] } }, 'jwt_vc.presentation_invalid'],
+      [{ typ: 'JWT' }, { ...claims, jti: 'urn:a', vp: { ...vpClaim, id: 'urn:b' } }, 'jwt_vc.claim_mismatch'],
       [
         { typ: 'vp+jwt' },
         {
