@@ -95,7 +95,7 @@ describe('§5.9.3 redirect_uri: unsigned requests, the response URI is the clien
       kb: { signer: holder, aud: request.clientId, nonce: request.nonce },
     })
     await postDirectResponse(createSafeFetcher({ allowHttp: true, allowLoopback: true }), request, { pid: [vp] })
-    expect(verifier.result(sessionId)?.valid).toBe(true)
+    expect((await verifier.result(sessionId))?.valid).toBe(true)
   })
   it('§5.9.3 the wallet refuses redirect_uri unless enabled, and a signed request under it', async () => {
     const { link } = await verifier.createRequest(DCQL)

@@ -116,15 +116,15 @@ describe('wallet ↔ verifier over real HTTP on 127.0.0.1: PID (SD-JWT VC) + mDL
     }
     const answer = await postDirectResponse(fetcher, request, vpToken)
     expect(String(answer.redirect_uri)).toMatch(/#response_code=/)
-    const result = verifier.result(sessionId)
+    const result = await verifier.result(sessionId)
     expect(result?.valid).toBe(true)
     expect(result?.credentials.map((c) => c.claims[0])).toEqual([
       { age_over_18: true, iss: 'https://issuer.example', iat: expect.any(Number), vct: PID, cnf: expect.any(Object) },
       { [NS]: { driving_privileges: [{ vehicle_category_code: 'B' }] } },
     ])
     const code = String(answer.redirect_uri).split('response_code=')[1] as string
-    expect(verifier.resultByResponseCode(code)?.valid).toBe(true)
-    expect(verifier.resultByResponseCode(code)).toBeUndefined()
+    expect((await verifier.resultByResponseCode(code))?.valid).toBe(true)
+    expect(await verifier.resultByResponseCode(code)).toBeUndefined()
     // The same response replayed into the session is refused (state used once).
     await expect(postDirectResponse(fetcher, request, vpToken)).rejects.toMatchObject({ code: 'openid4vp.response_invalid' })
   })
@@ -210,7 +210,7 @@ describe('direct_post.jwt (§8.3): encrypted responses with a fresh key per requ
         }),
       )
     await postDirectResponse(fetcher, ra, { mdl: [await present(ra)] })
-    expect(verifier.result(a.sessionId)?.valid).toBe(true)
+    expect((await verifier.result(a.sessionId))?.valid).toBe(true)
     // unencrypted answer to an encrypted session
     await expect(
       postDirectResponse(fetcher, { ...rb, encryption: undefined } as never, { mdl: [await present(rb)] }),

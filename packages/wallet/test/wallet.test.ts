@@ -40,7 +40,7 @@ describe('a pool of one-time-use copies, presented over real HTTP', async () => 
       const { link, sessionId } = await world.verifier.createRequest(ageQuery)
       const r = await wallet.present(link, { consent: yes })
       expect(r.outcome).toBe('accepted')
-      expect(world.verifier.result(sessionId)?.valid).toBe(true)
+      expect((await world.verifier.result(sessionId))?.valid).toBe(true)
       refills.push(...r.refills)
     }
     // below the minimum of 3 the wallet reports that a new offer is needed (this issuer gives no refresh token)
@@ -94,7 +94,8 @@ describe('a pool of one-time-use copies, presented over real HTTP', async () => 
     const wallet = world.wallet(undefined, { statusChecks: true })
     const [pool] = await wallet.receiveOffer(await world.offer(['pid_sd_jwt']), { count: 4 })
     const copies = await wallet.o.store.listCopies(pool?.id as string)
-    const ref = (i: number) => (copies[i] as { status: { status_list: { uri: string; idx: number } } }).status.status_list
+    const ref = (i: number) =>
+      (copies[i] as unknown as { status: { status_list: { uri: string; idx: number } } }).status.status_list
     world.registry.setStatus(ref(0).uri, ref(0).idx, 1)
     world.registry.setStatus(ref(1).uri, ref(1).idx, 2)
     const { link, sessionId } = await world.verifier.createRequest(ageQuery)
@@ -104,7 +105,7 @@ describe('a pool of one-time-use copies, presented over real HTTP', async () => 
       { poolId: pool?.id, copyId: copies[1]?.id, reason: 'suspended' },
     ])
     expect(r.used[0]?.copyId).toBe(copies[2]?.id)
-    expect(world.verifier.result(sessionId)?.valid).toBe(true)
+    expect((await world.verifier.result(sessionId))?.valid).toBe(true)
     expect(await wallet.o.keyStore.get(copies[0]?.keyRef as never)).toBeUndefined()
     expect((await wallet.list())[0]?.counts).toMatchObject({ suspended: 1, unused: 1 })
   })
@@ -138,7 +139,7 @@ describe('a pool of one-time-use copies, presented over real HTTP', async () => 
         { queryId: 'extra', role: 'optional', candidates: [] },
       ],
     })
-    const result = world.verifier.result(sessionId)
+    const result = await world.verifier.result(sessionId)
     expect(result?.valid).toBe(true)
     expect(result?.credentials.map((c) => [c.queryId, c.valid])).toEqual([
       ['sd', true],

@@ -103,7 +103,7 @@ async function runDemo(args: string[], io: Io): Promise<number> {
     const m = /^\/demo\/result\/([A-Za-z0-9_-]+)$/.exec(url.pathname)
     if (req.method === 'GET' && m) {
       try {
-        const r = verifier.result(m[1] as string)
+        const r = await verifier.result(m[1] as string)
         return jsonResponse(r ?? { state: 'pending' })
       } catch {
         return jsonResponse({ error: 'not_found' }, 404)

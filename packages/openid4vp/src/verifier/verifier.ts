@@ -1,6 +1,15 @@
-import type { KeyObject } from 'node:crypto'
-import { b64uEncode, type Clock, type JsonObject, parseJson, type RandomSource, systemClock, systemRandom } from '@bonafide/core'
-import type { PublicJwk } from '@bonafide/keys'
+import { createPrivateKey } from 'node:crypto'
+import {
+  b64uDecode,
+  b64uEncode,
+  type Clock,
+  isJsonObject,
+  type JsonObject,
+  parseJson,
+  type RandomSource,
+  systemClock,
+  systemRandom,
+} from '@bonafide/core'
 import type { ClientIdPrefix } from '../client-id/prefix.js'
 import { parseDcqlQuery } from '../dcql/query.js'
 import {
@@ -22,6 +31,12 @@ import { dcApiResponseParams } from './dc-api.js'
 import { prepareRequestSigning, type RequestSigningOptions, signRequestObject } from './request-object.js'
 import { type RequestPayloadInput, requestPayload, unsignedLink } from './request-payload.js'
 import { answerRequestUri } from './request-uri.js'
+import {
+  MemoryVerifierSessionStore,
+  type SessionResult,
+  type VerifierSession,
+  type VerifierSessionStore,
+} from './session-store.js'
 
 export interface VerifierOptions extends RequestSigningOptions {
   /** Absolute URL where wallets POST responses (`direct_post`); with `redirect_uri:` it must be the client_id value. */
@@ -36,23 +51,31 @@ export interface VerifierOptions extends RequestSigningOptions {
   responseMode?: 'direct_post' | 'direct_post.jwt'
   /** Base URL of the request_uri endpoint served by `handleRequestUri` (`<base>/<session id>`): requests by reference. */
   requestUriBase?: string
+  /** Sessions (memory by default; a shared store when several instances verify). */
+  sessions?: VerifierSessionStore
+  /** How long a session waits for its answer (default 600 s). */
+  sessionTtlSeconds?: number
 }
 
-interface Session {
-  id: string
-  nonce: string
-  state: string
-  dcql: JsonObject
-  transactionData?: string[]
-  result?: ResponseValidationResult & { state: string }
-  responseCode?: string
-  encryption?: { privateKey: KeyObject; jwk: PublicJwk }
-  expectedOrigins?: string[]
-  /** By reference (§5.10): the request object is made when the wallet fetches it, once. */
-  byReference?: { fetched: boolean }
-}
+type Session = VerifierSession
 
 const MAX_BODY = 1 << 20
+
+/** The `kid` of a compact JWE's protected header (undefined when absent or malformed). */
+function jweKid(jwe: string): string | undefined {
+  const dot = jwe.indexOf('.')
+  if (dot <= 0 || dot > 4096) return undefined
+  try {
+    const h = parseJson(new TextDecoder().decode(b64uDecode(jwe.slice(0, dot))), { maxLength: 4096 })
+    return isJsonObject(h) && typeof h.kid === 'string' ? h.kid : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function privateKeyOf(s: Session) {
+  return createPrivateKey({ key: s.encryption?.privateJwk as never, format: 'jwk' })
+}
 
 const json = (status: number, body: JsonObject) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } })
@@ -65,14 +88,14 @@ const json = (status: number, body: JsonObject) =>
  */
 export class Verifier {
   readonly #o: VerifierOptions
-  readonly #sessions = new Map<string, Session>()
-  readonly #byState = new Map<string, string>()
+  readonly #sessions: VerifierSessionStore
   readonly #guard: NonceGuard
   readonly #signing: { prefix: ClientIdPrefix; header?: JsonObject }
 
   constructor(o: VerifierOptions) {
     this.#o = o
     this.#guard = o.nonceGuard ?? new MemoryNonceGuard()
+    this.#sessions = o.sessions ?? new MemoryVerifierSessionStore({ now: () => (o.clock ?? systemClock).now() })
     this.#signing = prepareRequestSigning(o)
     // §5.9.3: with redirect_uri the client_id value is the response URI itself.
     if (this.#signing.prefix === 'redirect_uri' && o.clientId.slice('redirect_uri:'.length) !== o.responseUri)
@@ -87,15 +110,23 @@ export class Verifier {
     return Math.floor((this.#o.clock ?? systemClock).now() / 1000)
   }
 
-  #newSession(dcql: unknown, transactionData: string[] | undefined, encrypted: boolean): Session {
+  #newSession(
+    dcql: unknown,
+    transactionData: string[] | undefined,
+    encrypted: boolean,
+    extra: { expectedOrigins?: string[]; byReference?: boolean } = {},
+  ): Session {
     parseDcqlQuery(dcql) // refuse an invalid query before anything is signed
+    const key = encrypted ? createResponseEncryptionKey() : undefined
     return {
       id: this.#rand(),
       nonce: this.#rand(),
       state: this.#rand(),
       dcql: dcql as JsonObject,
+      expiresAt: (this.#o.clock ?? systemClock).now() + (this.#o.sessionTtlSeconds ?? 600) * 1000,
       ...(transactionData ? { transactionData } : {}),
-      ...(encrypted ? { encryption: createResponseEncryptionKey() } : {}),
+      ...(key ? { encryption: { jwk: key.jwk, privateJwk: key.privateKey.export({ format: 'jwk' }) as JsonObject } } : {}),
+      ...extra,
     }
   }
 
@@ -108,7 +139,7 @@ export class Verifier {
       nonce: s.nonce,
       state: s.state,
       dcql: s.dcql,
-      ...(s.transactionData ? { transactionData: s.transactionData } : {}),
+      ...(s.transactionData ? { transactionData: [...s.transactionData] } : {}),
       ...(s.encryption ? { encryption: { jwk: s.encryption.jwk, encs: o.encs ?? RESPONSE_ENC_VALUES } } : {}),
       ...(o.walletNonce ? { walletNonce: o.walletNonce } : {}),
       ...(o.signed ? { now: this.#now() } : {}),
@@ -124,7 +155,9 @@ export class Verifier {
     dcql: unknown,
     o: { transactionData?: string[]; requestUriMethod?: 'get' | 'post' } = {},
   ): Promise<{ sessionId: string; link: string; requestObject?: string; nonce: string }> {
-    const s = this.#newSession(dcql, o.transactionData, this.#o.responseMode === 'direct_post.jwt')
+    const s = this.#newSession(dcql, o.transactionData, this.#o.responseMode === 'direct_post.jwt', {
+      ...(o.requestUriMethod ? { byReference: true } : {}),
+    })
     const cid = encodeURIComponent(this.#o.clientId)
     let link: string
     let requestObject: string | undefined
@@ -133,15 +166,13 @@ export class Verifier {
       link = unsignedLink(this.#payload(s, { signed: false }))
     } else if (o.requestUriMethod) {
       if (!this.#o.requestUriBase) throw new Openid4vpError('openid4vp.request_invalid', 'requestUriBase is not configured')
-      s.byReference = { fetched: false }
       const uri = encodeURIComponent(`${this.#o.requestUriBase}/${s.id}`)
       link = `openid4vp://?client_id=${cid}&request_uri=${uri}${o.requestUriMethod === 'post' ? '&request_uri_method=post' : ''}`
     } else {
       requestObject = await signRequestObject(this.#payload(s, { signed: true }), this.#signing, this.#o.signer)
       link = `openid4vp://?client_id=${cid}&request=${requestObject}`
     }
-    this.#sessions.set(s.id, s)
-    this.#byState.set(s.state, s.id)
+    await this.#sessions.create(s)
     return { sessionId: s.id, link, ...(requestObject ? { requestObject } : {}), nonce: s.nonce }
   }
 
@@ -154,9 +185,9 @@ export class Verifier {
     const base = this.#o.requestUriBase
     const url = new URL(req.url)
     const id = base && req.url.startsWith(`${base}/`) ? url.pathname.slice(url.pathname.lastIndexOf('/') + 1) : undefined
-    const s = id ? this.#sessions.get(id) : undefined
-    if (!s?.byReference || s.byReference.fetched || s.result) return json(404, { error: 'invalid_request' })
-    s.byReference.fetched = true // before any await: concurrent fetches of one request_uri get one answer
+    const s = id ? await this.#sessions.get(id) : undefined
+    // claimed atomically: concurrent fetches of one request_uri get one answer
+    if (!s?.byReference || !(await this.#sessions.claimRequestUri(s.id))) return json(404, { error: 'invalid_request' })
     let res: Response | undefined
     try {
       res = await answerRequestUri(req, {
@@ -165,7 +196,7 @@ export class Verifier {
         sign: (p) => signRequestObject(this.#payload(s, { signed: true, ...p }), this.#signing, this.#o.signer),
       })
     } finally {
-      if (res?.status !== 200) s.byReference.fetched = false // a refused fetch may be retried
+      if (res?.status !== 200) await this.#sessions.releaseRequestUri(s.id) // a refused fetch may be retried
     }
     return res
   }
@@ -178,15 +209,14 @@ export class Verifier {
     let form = new URLSearchParams(text)
     let decrypted: JsonObject | undefined
     if (form.has('response')) {
-      // direct_post.jwt: find the session by the key that can decrypt (the kid names it).
+      // direct_post.jwt: the JWE header's kid names the session's key (§8.3).
       const jwe = form.get('response') ?? ''
-      for (const cand of this.#sessions.values()) {
-        if (!cand.encryption || cand.result || cand.expectedOrigins) continue
+      const cand = await this.#sessions.getByEncryptionKid(jweKid(jwe) ?? '')
+      if (cand?.encryption && !cand.expectedOrigins) {
         try {
-          decrypted = await decryptResponse(jwe, cand.encryption.privateKey)
-          break
+          decrypted = await decryptResponse(jwe, privateKeyOf(cand))
         } catch {
-          // not this session's key
+          decrypted = undefined
         }
       }
       if (!decrypted) return json(400, { error: 'invalid_request', error_description: 'the response cannot be decrypted' })
@@ -195,12 +225,11 @@ export class Verifier {
       form.set('vp_token', JSON.stringify(decrypted.vp_token ?? null))
     }
     const state = form.get('state')
-    const id = state ? this.#byState.get(state) : undefined
-    const s = id ? this.#sessions.get(id) : undefined
-    if (!s || s.result) return json(400, { error: 'invalid_request', error_description: 'unknown or already answered session' })
+    const id = state ? await this.#sessions.takeState(state) : undefined // state is used once
+    const s = id ? await this.#sessions.get(id) : undefined
+    if (!s) return json(400, { error: 'invalid_request', error_description: 'unknown or already answered session' })
     if (!!s.encryption !== !!decrypted)
       return json(400, { error: 'invalid_request', error_description: 'this session requires the other response mode' })
-    this.#byState.delete(s.state) // state is used once
     let vpToken: unknown
     try {
       vpToken = parseJson(form.get('vp_token') ?? '', { maxLength: MAX_BODY })
@@ -216,13 +245,14 @@ export class Verifier {
       responseUri: this.#o.responseUri,
       nonceGuard: this.#guard,
       ...(s.encryption ? { jwkThumbprint: jwkThumbprintBytes(s.encryption.jwk) } : {}),
-      ...(s.transactionData ? { transactionData: s.transactionData } : {}),
+      ...(s.transactionData ? { transactionData: [...s.transactionData] } : {}),
       ...(this.#o.clock ? { clock: this.#o.clock } : {}),
     })
-    s.result = { ...r, state: r.valid ? 'accepted' : 'rejected' }
-    if (!this.#o.redirectUri) return json(200, {})
-    s.responseCode = this.#rand()
-    return json(200, { redirect_uri: `${this.#o.redirectUri}#response_code=${s.responseCode}` })
+    const code = this.#o.redirectUri ? this.#rand() : undefined
+    if (!(await this.#sessions.complete(s.id, { ...r, state: r.valid ? 'accepted' : 'rejected' }, code)))
+      return json(400, { error: 'invalid_request', error_description: 'unknown or already answered session' })
+    if (!code) return json(200, {})
+    return json(200, { redirect_uri: `${this.#o.redirectUri}#response_code=${code}` })
   }
 
   /**
@@ -244,8 +274,7 @@ export class Verifier {
       throw new Openid4vpError('openid4vp.request_invalid', 'expected_origins must not be empty')
     if (this.#signing.prefix === 'redirect_uri')
       throw new Openid4vpError('openid4vp.request_invalid', 'redirect_uri cannot sign DC API requests')
-    const s = this.#newSession(dcql, o.transactionData, o.encrypt === true)
-    s.expectedOrigins = o.expectedOrigins
+    const s = this.#newSession(dcql, o.transactionData, o.encrypt === true, { expectedOrigins: o.expectedOrigins })
     const payload = requestPayload({
       clientId: this.#o.clientId,
       withClientId: true,
@@ -255,10 +284,10 @@ export class Verifier {
       expectedOrigins: o.expectedOrigins,
       now: this.#now(),
       ...(s.encryption ? { encryption: { jwk: s.encryption.jwk, encs: RESPONSE_ENC_VALUES } } : {}),
-      ...(s.transactionData ? { transactionData: s.transactionData } : {}),
+      ...(s.transactionData ? { transactionData: [...s.transactionData] } : {}),
     })
     const request = await signRequestObject(payload, this.#signing, this.#o.signer)
-    this.#sessions.set(s.id, s)
+    await this.#sessions.create(s)
     return { sessionId: s.id, request, nonce: s.nonce, protocol: 'openid4vp-v1-signed', data: { request } }
   }
 
@@ -266,14 +295,10 @@ export class Verifier {
    * Validate what the DC API returned to the page, bound to the origin the browser reported (never one the wallet
    * claims). `dc_api.jwt` sessions require `{ response: JWE }` encrypted to the session key; `dc_api` ones refuse it.
    */
-  async validateDcApiResponse(
-    sessionId: string,
-    response: unknown,
-    origin: string,
-  ): Promise<ResponseValidationResult & { state: string }> {
-    const s = this.#sessions.get(sessionId)
+  async validateDcApiResponse(sessionId: string, response: unknown, origin: string): Promise<SessionResult> {
+    const s = await this.#sessions.get(sessionId)
     if (!s?.expectedOrigins) throw new Openid4vpError('openid4vp.session_unknown', 'no such DC API session')
-    if (s.result) throw new Openid4vpError('openid4vp.replay', 'this session was already answered')
+    if (await this.#sessions.result(s.id)) throw new Openid4vpError('openid4vp.replay', 'this session was already answered')
     const fail = (code: string, message: string): ResponseValidationResult => ({
       valid: false,
       credentials: [],
@@ -281,7 +306,7 @@ export class Verifier {
       error: { code, message },
     })
     let r: ResponseValidationResult
-    const params = await dcApiResponseParams(response, s.encryption?.privateKey)
+    const params = await dcApiResponseParams(response, s.encryption ? privateKeyOf(s) : undefined)
     if (!params) r = fail('openid4vp.response_invalid', 'the response does not use the session response mode')
     else if (!s.expectedOrigins.includes(origin)) r = fail('openid4vp.request_invalid', 'origin is not an expected origin')
     else
@@ -294,28 +319,23 @@ export class Verifier {
         origin,
         nonceGuard: this.#guard,
         ...(s.encryption ? { jwkThumbprint: jwkThumbprintBytes(s.encryption.jwk) } : {}),
-        ...(s.transactionData ? { transactionData: s.transactionData } : {}),
+        ...(s.transactionData ? { transactionData: [...s.transactionData] } : {}),
         ...(this.#o.clock ? { clock: this.#o.clock } : {}),
       })
-    s.result = { ...r, state: r.valid ? 'accepted' : 'rejected' }
-    return s.result
+    const result: SessionResult = { ...r, state: r.valid ? 'accepted' : 'rejected' }
+    if (!(await this.#sessions.complete(s.id, result)))
+      throw new Openid4vpError('openid4vp.replay', 'this session was already answered')
+    return result
   }
 
   /** The validation result of a session (undefined until the wallet answered). */
-  result(sessionId: string): (ResponseValidationResult & { state: string }) | undefined {
-    const s = this.#sessions.get(sessionId)
-    if (!s) throw new Openid4vpError('openid4vp.session_unknown', 'no such session')
-    return s.result
+  async result(sessionId: string): Promise<SessionResult | undefined> {
+    if (!(await this.#sessions.get(sessionId))) throw new Openid4vpError('openid4vp.session_unknown', 'no such session')
+    return this.#sessions.result(sessionId)
   }
 
   /** Resume the user's session with the response code from the redirect (single use). */
-  resultByResponseCode(code: string): (ResponseValidationResult & { state: string }) | undefined {
-    for (const s of this.#sessions.values()) {
-      if (s.responseCode && s.responseCode === code) {
-        delete s.responseCode
-        return s.result
-      }
-    }
-    return undefined
+  resultByResponseCode(code: string): Promise<SessionResult | undefined> {
+    return this.#sessions.takeResponseCode(code)
   }
 }
