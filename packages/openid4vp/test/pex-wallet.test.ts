@@ -327,6 +327,8 @@ describe('wallet → verifier round trip over PEX with real credentials', async 
     expect(r.error).toBeUndefined()
     expect(r.valid).toBe(true)
     expect(r.descriptors.map((d) => d.overDisclosed)).toEqual([[[]], [[]]])
+    // §Retention Feature: only the mDL family_name was marked intent_to_retain.
+    expect(r.descriptors.map((d) => d.retainable)).toEqual([[[]], [[`$['${NS}']['family_name']`]]])
     expect(r.descriptors[0]?.claims[0]?.address).toEqual({ locality: 'Köln' })
   })
 })

@@ -12,7 +12,7 @@ import type { NonceGuard, PresentationValidator, ValidatedPresentation, Validati
 import type { InputDescriptor, PresentationDefinition } from './definition.js'
 import { acceptedAs, canonicalFormat, doctypeOk, evaluateFields, evaluationObject, overDisclosure } from './evaluate.js'
 import { type FilterEvaluator, strictFilterEvaluator } from './filter.js'
-import { evaluateJsonPath, parseJsonPath } from './jsonpath.js'
+import { evaluateJsonPath, formatLocation, parseJsonPath } from './jsonpath.js'
 import { unsatisfiedRequirements } from './requirements.js'
 import type { DescriptorMapEntry, NestedDescriptor, PresentationSubmission } from './submission.js'
 
@@ -28,6 +28,11 @@ export interface PexDescriptorOutcome {
   readonly status?: readonly (CredentialStatusResult | undefined)[]
   /** Claims disclosed beyond the fields asked (normalized JSONPaths), per entry. */
   readonly overDisclosed?: readonly (readonly string[])[]
+  /**
+   * PEX §Retention Feature: the only claims the verifier may keep (normalized JSONPaths of the
+   * fields with `intent_to_retain: true`), per entry; everything else is for this exchange only.
+   */
+  readonly retainable?: readonly (readonly string[])[]
 }
 
 export interface PexValidationResult {
@@ -156,6 +161,7 @@ interface EntryResult {
   claims: JsonObject
   status?: CredentialStatusResult
   over: string[]
+  retain: string[]
 }
 
 async function validateEntry(run: Run, d: InputDescriptor, e: DescriptorMapEntry): Promise<EntryResult | Fail> {
@@ -179,7 +185,8 @@ async function validateEntry(run: Run, d: InputDescriptor, e: DescriptorMapEntry
   const over = overDisclosure(format, v.claims, fields.matches)
   if (d.constraints.limit_disclosure === 'required' && over.length > 0 && o.limitDisclosure !== 'flag')
     return failure('openid4vp.pex_limit_disclosure', 'claims were disclosed beyond the fields asked (limit_disclosure: required)')
-  return { claims: v.claims, ...(v.status ? { status: v.status } : {}), over }
+  const retain = fields.matches.flatMap((m) => (m.intentToRetain && m.location ? [formatLocation(m.location)] : []))
+  return { claims: v.claims, ...(v.status ? { status: v.status } : {}), over, retain }
 }
 
 async function validateDescriptor(
@@ -198,14 +205,16 @@ async function validateDescriptor(
   const claims: JsonObject[] = []
   const status: (CredentialStatusResult | undefined)[] = []
   const over: string[][] = []
+  const retain: string[][] = []
   for (const e of entries) {
     const r = await validateEntry(run, d, e)
     if ('code' in r) return { ...base, valid: false, claims: [], error: r }
     claims.push(r.claims)
     status.push(r.status)
     over.push(r.over)
+    retain.push(r.retain)
   }
-  return { ...base, valid: true, claims, status, overDisclosed: over }
+  return { ...base, valid: true, claims, status, overDisclosed: over, retainable: retain }
 }
 
 function vpTokenOk(t: unknown): boolean {
