@@ -62,6 +62,22 @@ describe('Verifiable Presentations as JWT', () => {
     expect(r.credentials[0]?.version).toBe('2.0')
   })
 
+  it('VC-JOSE-COSE §3.1.2 example shape (type as a string, examples context, holder by cnf) verifies as signed by hand', async () => {
+    const key = newSigner()
+    const vc = await credentialFor({ key }, '2.0')
+    const payload = {
+      '@context': [VCDM2_CONTEXT, 'https://www.w3.org/ns/credentials/examples/v2'],
+      type: 'VerifiablePresentation',
+      verifiableCredential: [
+        { '@context': VCDM2_CONTEXT, id: `data:application/vc+jwt,${vc}`, type: 'EnvelopedVerifiableCredential' },
+      ],
+      aud: AUD,
+      nonce: NONCE,
+    }
+    const r = await verifyJwtVp(await signRaw({ typ: 'vp+jwt', cty: 'vp' }, payload, key), base)
+    expect(r.credentials[0]?.types).toContain('UniversityDegreeCredential')
+  })
+
   it('OpenID4VP B.1.3.1.5 rejects a wrong nonce or aud', async () => {
     const key = newSigner()
     const vp = await createJwtVp({ signer: key, credentials: [await credentialFor({ key })], audience: AUD, nonce: NONCE, clock })
