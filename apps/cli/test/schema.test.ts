@@ -1,37 +1,12 @@
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { isVcError } from '@bonafide/core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { schemaCommand } from '../src/commands/schema.js'
-import { type Io, UsageError } from '../src/io.js'
-import type { CliResult } from './helpers.js'
+import { type CliResult, cli } from './helpers.js'
 
-/**
- * Run `bonafide schema …` in-process with runCli's exit-code mapping (usage → 2, VcError → 1).
- * Until the command is registered in commands/index.ts; then `cli(['schema', …])` does the same.
- */
-async function run(args: string[], opts: { stdin?: string } = {}): Promise<CliResult> {
-  let out = ''
-  let err = ''
-  const io: Io = {
-    out: (t) => {
-      out += `${t}\n`
-    },
-    err: (t) => {
-      err += `${t}\n`
-    },
-    readStdin: async () => opts.stdin ?? '',
-    env: {},
-  }
-  try {
-    return { code: await schemaCommand.run(args, io), out, err }
-  } catch (e) {
-    const usage = e instanceof UsageError || String((e as { code?: string }).code).startsWith('ERR_PARSE_ARGS')
-    if (!usage && !isVcError(e)) throw e
-    err += `${(e as Error).message}\n`
-    return { code: usage ? 2 : 1, out, err }
-  }
+/** `bonafide schema …` through the registered command. */
+function run(args: string[], opts: { stdin?: string } = {}): Promise<CliResult> {
+  return cli(['schema', ...args], opts)
 }
 
 let dir = ''

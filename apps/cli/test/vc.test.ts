@@ -2,33 +2,12 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { vc } from '../src/commands/vc.js'
 import { jwtVcDecoder } from '../src/decoders/jwt-vc.js'
-import type { Io } from '../src/io.js'
 import { cli } from './helpers.js'
 
-// `vc` is not registered in commands/index.ts yet: run it directly, with the same Io as the CLI.
-async function run(args: string[], stdin = '') {
-  let out = ''
-  let err = ''
-  const io: Io = {
-    out: (t) => {
-      out += t.endsWith('\n') ? t : `${t}\n`
-    },
-    err: (t) => {
-      err += t.endsWith('\n') ? t : `${t}\n`
-    },
-    readStdin: async () => stdin,
-    env: {},
-  }
-  let code: number
-  try {
-    code = await vc.run(args, io)
-  } catch (e) {
-    code = (e as Error).name === 'UsageError' ? 2 : 1
-    err += (e as Error).message
-  }
-  return { code, out, err }
+/** `bonafide vc …` through the registered command. */
+function run(args: string[], stdin = '') {
+  return cli(['vc', ...args], { stdin })
 }
 
 let dir = ''

@@ -8,6 +8,7 @@ import { mdoc } from './mdoc.js'
 import { schemaCommand } from './schema.js'
 import { sdJwt } from './sd-jwt.js'
 import { status } from './status.js'
+import { vc } from './vc.js'
 import { verifierCommand } from './verifier.js'
 import { walletCommand } from './wallet.js'
 
@@ -24,4 +25,5 @@ export const commands: Command[] = [
   walletCommand,
   didCommand,
   schemaCommand,
+  vc,
 ]

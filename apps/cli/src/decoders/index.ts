@@ -1,4 +1,5 @@
 import { jwtDecoder } from './jwt.js'
+import { jwtVcDecoder } from './jwt-vc.js'
 import { mdocDecoder } from './mdoc.js'
 import { sdJwtDecoder } from './sd-jwt.js'
 import { statusListDecoder } from './status-list.js'
@@ -8,6 +9,7 @@ import type { Decoder } from './types.js'
 export const decoders: Decoder[] = [
   sdJwtDecoder,
   statusListDecoder,
+  jwtVcDecoder,
   mdocDecoder,
   jwtDecoder, // generic JWT: keep last
 ]
