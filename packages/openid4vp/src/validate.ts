@@ -108,6 +108,14 @@ function overDisclosure(disclosed: JsonObject, q: DcqlCredentialQuery, format: s
       .flatMap(([ns, els]) => (isJsonObject(els) ? Object.keys(els).map((e) => `${ns}/${e}`) : []))
       .filter((p) => !asked.has(p))
   }
+  if (format === 'jwt_vc_json' || format === 'ldp_vc') {
+    // W3C credentials are presented whole: what the holder reveals beyond the query is the subject's other claims.
+    const subject = disclosed.credentialSubject
+    if (asked.has('credentialSubject') && (q.claims ?? []).some((c) => c.path.length === 1)) return []
+    const askedSubject = new Set((q.claims ?? []).filter((c) => c.path[0] === 'credentialSubject').map((c) => String(c.path[1])))
+    const keys = isJsonObject(subject) ? Object.keys(subject).filter((k) => k !== 'id') : []
+    return keys.filter((k) => !askedSubject.has(k)).map((k) => `credentialSubject/${k}`)
+  }
   return Object.keys(disclosed).filter((k) => !BASE_CLAIMS.has(k) && !asked.has(k))
 }
 

@@ -31,6 +31,10 @@ const REGISTERED = new Set(['iss', 'iat', 'nbf', 'exp', 'cnf', 'status', 'vct', 
 
 /** Claims a person would call the credential's content (registered JWT claims left out). */
 export function displayClaims(format: string, claims: JsonObject): JsonObject {
+  if (format === 'jwt_vc_json') {
+    const subject = claims.credentialSubject
+    return isJsonObject(subject) ? Object.fromEntries(Object.entries(subject).filter(([k]) => k !== 'id')) : {}
+  }
   if (format !== 'dc+sd-jwt') return claims
   return Object.fromEntries(Object.entries(claims).filter(([k]) => !REGISTERED.has(k)))
 }
