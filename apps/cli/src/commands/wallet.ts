@@ -118,6 +118,9 @@ async function openWallet(
   })
 }
 
+/** An X.509 subject on one line. */
+const oneLine = (subject: string | undefined) => subject?.split('\n').join(', ')
+
 const fmtDate = (ms?: number) => (ms === undefined ? '—' : new Date(ms).toISOString().slice(0, 10))
 
 function fmtValue(v: JsonValue | undefined): string {
@@ -145,7 +148,7 @@ function describePool(s: PoolSummary): string[] {
 }
 
 function describePlan(plan: PresentationPlan): string[] {
-  const lines = [`${plan.verifier.subject ?? 'A verifier'} (${plan.verifier.clientId}) asks for:`]
+  const lines = [`${oneLine(plan.verifier.subject) ?? 'A verifier'} (${plan.verifier.clientId}) asks for:`]
   for (const q of plan.queries) {
     const chosen = plan.selection[q.queryId]?.[0]
     const c = q.candidates.find((x) => x.credentialId === chosen) ?? q.candidates[0]
@@ -258,7 +261,9 @@ async function runLog(args: string[], io: Io): Promise<number> {
   else if (log.length === 0) io.out('No presentations yet.')
   else
     for (const e of log) {
-      io.out(`${new Date(e.at).toISOString()}  ${e.outcome.padEnd(8)}  ${e.verifier.subject ?? ''} (${e.verifier.clientId})`)
+      io.out(
+        `${new Date(e.at).toISOString()}  ${e.outcome.padEnd(8)}  ${oneLine(e.verifier.subject) ?? ''} (${e.verifier.clientId})`,
+      )
       for (const c of e.credentials) io.out(`    ${c.type} from ${c.issuer}: ${c.claims.map((p) => p.join('.')).join(', ')}`)
     }
   return 0
