@@ -3,6 +3,7 @@ import { jwkThumbprint, type PublicJwk } from '@bonafide/keys'
 import { jsonResponse, readBodyText, readJsonBody } from '@bonafide/oauth2'
 import { checkDpop, type IssuerContext, str } from './context.js'
 import { credentialResponse, decryptRequest, parseResponseEncryption, type ResponseEncryption } from './encryption.js'
+import { Openid4vciError } from './errors.js'
 import { DEFAULT_ALGS } from './issuer-options.js'
 import { hashSecret } from './offer.js'
 import { type VerifiedProof, verifyAttestationProof, verifyJwtProof } from './proof.js'
@@ -105,6 +106,36 @@ async function verifyProofs(
   return { keys: keys.slice(0, cap), attested }
 }
 
+const MAX_REPORTED = 100
+
+/**
+ * The issuer's schema check, before any status index or signature. Claims that break the issuer's
+ * own schema are the issuer's data problem, not a malformed request (§8.3.1.2 `invalid_credential_request`
+ * blames the wallet), and retrying cannot help: `credential_request_denied`, which the wallet treats
+ * as unrecoverable (and §9.3 uses when a deferred credential can no longer be issued). The failing
+ * paths go to `onError` in the cause, never to the wallet; values go nowhere.
+ */
+async function checkClaims(ctx: IssuerContext, configurationId: string, configuration: JsonObject, claims: JsonObject) {
+  const validate = ctx.o.validateClaims
+  if (!validate) return
+  const format = String(configuration.format)
+  const r = await validate({ configurationId, format, configuration, claims })
+  if (r.valid === true) return
+  const errors = (Array.isArray(r.errors) ? r.errors : [])
+    .slice(0, MAX_REPORTED)
+    .map((e) => ({ path: String(e.path).slice(0, 512), message: String(e.message).slice(0, 512) }))
+  const cause = new Openid4vciError('openid4vci.claims_invalid', 'the claims do not satisfy the credential schema', {
+    details: { configurationId, format, errors, paths: errors.map((e) => e.path) },
+  })
+  throw new OAuthError(
+    'credential_request_denied',
+    'the issuer cannot issue this credential: its data does not satisfy the credential schema',
+    {
+      cause,
+    },
+  )
+}
+
 /** Issue one credential per key via the configuration's format, with own status references. */
 export async function issueFor(
   ctx: IssuerContext,
@@ -119,6 +150,7 @@ export async function issueFor(
   const session = await ctx.o.store.get('session', sessionId)
   const claimsCtx = { sessionId, configurationId, sessionData: sessionData(session) }
   const claims = await ctx.o.claims(claimsCtx)
+  await checkClaims(ctx, configurationId, configuration, claims)
   const statuses = ctx.o.statusAllocator ? await ctx.o.statusAllocator.allocate(keys.length) : []
   const entries = keys.map((holderKey, i) => {
     const s = statuses[i]

@@ -10,6 +10,7 @@ export const OPENID4VCI_ERROR_CODES = [
   'openid4vci.credential_failed',
   'openid4vci.credential_invalid',
   'openid4vci.response_invalid',
+  'openid4vci.claims_invalid',
 ] as const
 export type Openid4vciErrorCode = (typeof OPENID4VCI_ERROR_CODES)[number]
 

@@ -35,6 +35,28 @@ export interface NotificationEvent {
   readonly description?: string
 }
 
+/** What the claims check learns: the configuration the credential is for and the claims about to be issued. */
+export interface ClaimsValidationInput {
+  readonly configurationId: string
+  /** The configuration's `format` (`dc+sd-jwt`, `mso_mdoc`, `jwt_vc_json`, …). */
+  readonly format: string
+  /** The `credential_configurations_supported` entry (`vct`, `doctype`, `credential_definition`, …). */
+  readonly configuration: JsonObject
+  readonly claims: JsonObject
+}
+
+/** One failed field: a JSON Pointer into the claims and why (never the value: it is logged). */
+export interface ClaimsValidationIssue {
+  readonly path: string
+  readonly message: string
+}
+
+/** The outcome of a claims check; a `SchemaReport` from @bonafide/schema fits. */
+export interface ClaimsValidationResult {
+  readonly valid: boolean
+  readonly errors: readonly ClaimsValidationIssue[]
+}
+
 /** One status reference per credential: `StatusIndexAllocator` from @bonafide/status-list fits. */
 export interface StatusAllocatorLike {
   allocate(n: number): Promise<readonly { uri: string; idx: number }[]>
@@ -85,6 +107,13 @@ export interface IssuerOptions {
     scope?: string
     configurationIds: string[]
   }) => Promise<JsonObject | undefined> | JsonObject | undefined
+  /**
+   * Check the claims against the credential's schema (JSON Schema, SD-JWT VC type metadata, an mdoc
+   * doctype; e.g. built with @bonafide/schema), once per credential request, before any status index
+   * is allocated or anything signed. Invalid claims refuse the request with `credential_request_denied`;
+   * `onError` sees the failing paths in the cause (`openid4vci.claims_invalid`, `details.errors`).
+   */
+  validateClaims?: (input: ClaimsValidationInput) => Promise<ClaimsValidationResult> | ClaimsValidationResult
   audit?: (record: IssuanceAuditRecord) => Promise<void> | void
   notification?: (event: NotificationEvent) => Promise<void> | void
   statusAllocator?: StatusAllocatorLike
