@@ -9,7 +9,9 @@ import { decodeSdJwt } from '@bonafide/sd-jwt'
 import { createDevChain } from '@bonafide/testing'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli.js'
+import { SAMPLE_PID, SAMPLE_PID_MDOC } from '../src/commands/issuer.js'
 import type { Io } from '../src/io.js'
+import { PID_VCT, validatePidClaims } from '../src/pid-schema.js'
 
 async function jwkFromMetadata(issuer: string) {
   const f = createSafeFetcher({ allowHttp: true, allowLoopback: true })
@@ -69,6 +71,14 @@ describe('bonafide issuer demo', () => {
     const list = await fetcher(statuses[0]?.status_list.uri ?? '')
     expect(list.status).toBe(200)
     expect(list.headers['content-type']).toContain('statuslist+jwt')
+    // SD-JWT VC §4.3.2: the Type Metadata of the PID type, with claim metadata and display.
+    const tm = await fetcher(`${started.issuer}/type-metadata/pid`)
+    expect(tm.status).toBe(200)
+    expect(tm.headers['content-type']).toContain('application/json')
+    const typeMetadata = JSON.parse(utf8Decode(tm.body)) as { vct: string; display: unknown[]; claims: { path: unknown[] }[] }
+    expect(typeMetadata.vct).toBe('urn:eudi:pid:1')
+    expect(typeMetadata.display.length).toBeGreaterThan(0)
+    expect(typeMetadata.claims.map((c) => c.path)).toContainEqual(['age_equal_or_over', '18'])
     // GET /demo/offer hands out a fresh offer the same way.
     const again = JSON.parse(utf8Decode((await fetcher(`${started.issuer}/demo/offer`)).body)) as { offer: string }
     expect(again.offer).not.toBe(started.offer)
@@ -111,5 +121,36 @@ describe('bonafide issuer demo', () => {
     const io: Io = { out: () => undefined, err: () => undefined, readStdin: async () => '', env: {} }
     expect(await runCli(['issuer', 'demo', '--batch-size', 'x'], io)).toBe(2)
     expect(await runCli(['issuer', 'demo', '--profile', 'other'], io)).toBe(2)
+  })
+
+  it('the sample PID satisfies its schemas: SD-JWT VC JSON Schema + type metadata, mdoc EU PID doctype', () => {
+    const sd = { configurationId: 'pid_sd_jwt', format: 'dc+sd-jwt', configuration: { vct: PID_VCT } }
+    const mdoc = { configurationId: 'pid_mdoc', format: 'mso_mdoc', configuration: { doctype: 'eu.europa.ec.eudi.pid.1' } }
+    expect(validatePidClaims({ ...sd, claims: SAMPLE_PID })).toEqual({ valid: true, errors: [] })
+    expect(validatePidClaims({ ...mdoc, claims: SAMPLE_PID_MDOC })).toEqual({ valid: true, errors: [] })
+  })
+
+  it('claims that break the PID schemas are reported by field path', () => {
+    const sd = { configurationId: 'pid_sd_jwt', format: 'dc+sd-jwt', configuration: { vct: PID_VCT } }
+    const { family_name: _, ...noFamilyName } = SAMPLE_PID
+    const bad = { ...noFamilyName, birthdate: '12.08.1964', nationalities: ['de'], age_equal_or_over: { '18': 'yes' } }
+    const r = validatePidClaims({ ...sd, claims: bad })
+    expect(r.valid).toBe(false)
+    expect([...new Set(r.errors.map((e) => e.path))].sort()).toEqual([
+      '/age_equal_or_over/18',
+      '/birthdate',
+      '/family_name',
+      '/nationalities/0',
+    ])
+    const ns = 'eu.europa.ec.eudi.pid.1'
+    const { place_of_birth: _p, ...noPlace } = SAMPLE_PID_MDOC[ns]
+    const mdoc = validatePidClaims({
+      configurationId: 'pid_mdoc',
+      format: 'mso_mdoc',
+      configuration: { doctype: ns },
+      claims: { [ns]: { ...noPlace, nationality: 'DE', shoe_size: 44 } },
+    })
+    expect(mdoc.errors.map((e) => e.path).sort()).toEqual([`/${ns}/nationality`, `/${ns}/place_of_birth`, `/${ns}/shoe_size`])
+    expect(validatePidClaims({ ...sd, configuration: { vct: 'urn:other' }, claims: SAMPLE_PID }).valid).toBe(false)
   })
 })

@@ -6,13 +6,15 @@ import { createX5cValidator } from '@bonafide/jose'
 import { createNodeListener, jsonResponse } from '@bonafide/oauth2'
 import { createIssuer, MemoryIssuerStore } from '@bonafide/openid4vci'
 import { msoMdocFormat, sdJwtVcFormat } from '@bonafide/openid4vci/formats'
+import { typeMetadataBytes } from '@bonafide/schema'
 import { createStatusListHandler, StatusListRegistry } from '@bonafide/status-list'
 import { readTextFile } from '../args.js'
 import { createDevChain } from '../dev-pki.js'
 import { type Command, type Io, UsageError } from '../io.js'
+import { PID_TYPE_METADATA, PID_VCT, validatePidClaims } from '../pid-schema.js'
 import { serveUntilStopped, withSubcommands } from '../subcommands.js'
 
-const SAMPLE_PID = {
+export const SAMPLE_PID = {
   given_name: 'Erika',
   family_name: 'Mustermann',
   birthdate: '1964-08-12',
@@ -22,12 +24,15 @@ const SAMPLE_PID = {
 }
 
 const PID_DOCTYPE = 'eu.europa.ec.eudi.pid.1'
-const SAMPLE_PID_MDOC = {
+/** Satisfies EU_PID_DOCTYPE (ARF PID Rulebook 2025: place_of_birth, nationality and expiry_date are mandatory). */
+export const SAMPLE_PID_MDOC = {
   [PID_DOCTYPE]: {
     given_name: 'Erika',
     family_name: 'Mustermann',
     birth_date: '1964-08-12',
+    place_of_birth: { country: 'DE', locality: 'Berlin' },
     nationality: ['DE'],
+    expiry_date: '2036-08-12',
     resident_city: 'Köln',
     resident_country: 'DE',
     age_over_18: true,
@@ -42,8 +47,13 @@ const HELP = `bonafide issuer demo [--port N] [--batch-size N] [--profile openid
   (mso_mdoc, doctype eu.europa.ec.eudi.pid.1) and a sample PID;
   each credential carries its own Token Status List index (lists served under /status/).
   Prints {"issuer":URL,"offer":"openid-credential-offer://…"}; GET /demo/offer returns a fresh offer;
-  GET /demo/trust-anchor.pem is the root a wallet must trust. Refresh tokens let wallets refill.
+  GET /demo/trust-anchor.pem is the root a wallet must trust; GET /type-metadata/pid is the SD-JWT VC
+  Type Metadata for urn:eudi:pid:1. Claims are checked against the PID JSON Schema and type metadata
+  (SD-JWT VC) or the EU PID doctype (mdoc) before issuance. Refresh tokens let wallets refill.
   --wallet-provider-root trusts that wallet provider for key attestations. Runs until stopped.`
+
+/** Where the demo serves the SD-JWT VC Type Metadata of its PID type. */
+export const TYPE_METADATA_PATH = '/type-metadata/pid'
 
 function intOption(v: string | undefined, name: string, min: number, max: number, def: number): number {
   if (v === undefined) return def
@@ -110,7 +120,7 @@ async function runDemo(args: string[], io: Io): Promise<number> {
     configurations: {
       pid_sd_jwt: {
         format: 'dc+sd-jwt',
-        vct: 'urn:eudi:pid:1',
+        vct: PID_VCT,
         scope: 'pid',
         credential_metadata: { display: [{ name: 'PID (SD-JWT VC)', locale: 'en' }] },
       },
@@ -125,6 +135,7 @@ async function runDemo(args: string[], io: Io): Promise<number> {
     batchSize,
     profile,
     claims: ({ configurationId }) => (configurationId === 'pid_mdoc' ? SAMPLE_PID_MDOC : SAMPLE_PID),
+    validateClaims: validatePidClaims,
     authorize: () => ({ demo: true }),
     // Rotating refresh tokens, so wallets can refill their pools without a new offer.
     refreshTokenTtlSeconds: 30 * 86400,
@@ -132,6 +143,8 @@ async function runDemo(args: string[], io: Io): Promise<number> {
     encryption: {},
     ...(providerRoot ? { keyAttestation: { trustedProviders: createX5cValidator([providerRoot]) } } : {}),
   })
+  // The exact bytes a `vct#integrity` would be computed over (SD-JWT VC §5).
+  const typeMetadataBody = typeMetadataBytes(PID_TYPE_METADATA)
   const jwks = { issuer: origin, jwks: { keys: [{ ...pki.leafSigner.publicJwk }] } }
   const newOffer = async () => (await issuer.createOffer({ configurationIds: ['pid_sd_jwt', 'pid_mdoc'] })).link
   handler = async (req) => {
@@ -142,6 +155,9 @@ async function runDemo(args: string[], io: Io): Promise<number> {
       return new Response(pki.root.pem, { headers: { 'content-type': 'application/x-pem-file' } })
     // SD-JWT VC §5: JWT VC Issuer Metadata, so wallets can find the issuer key.
     if (req.method === 'GET' && path === '/.well-known/jwt-vc-issuer') return jsonResponse(jwks)
+    // SD-JWT VC §4.3.2 (a registry): vct is a URN, so its Type Metadata is served here rather than at the vct.
+    if (req.method === 'GET' && path === TYPE_METADATA_PATH)
+      return new Response(typeMetadataBody, { headers: { 'content-type': 'application/json', 'cache-control': 'max-age=300' } })
     if (req.method === 'GET' && path.startsWith('/status/')) return statusHandler(req)
     return issuer.handle(req)
   }
