@@ -124,6 +124,11 @@ export async function presentWithWallet(w: Wallet, link: string, o: PresentOptio
     fetcher: w.o.fetcher,
     clock: w.clock,
   })
+  if (!request.dcql)
+    throw new WalletError(
+      'wallet.request_unsatisfiable',
+      'this wallet answers DCQL requests; Presentation Exchange requests are not supported yet',
+    )
   const skipped: SkippedCopy[] = []
   const pools = await holdings(w, skipped)
   const plan = planPresentation(request, [...pools.values()].map(toRecord))

@@ -1,8 +1,20 @@
 import type { JsonObject } from '@bonafide/core'
 import type { PublicJwk } from '@bonafide/keys'
 import type { ResponseEnc } from '../encryption.js'
+import { Openid4vpError } from '../errors.js'
 
-export interface RequestPayloadInput {
+/**
+ * The query of a request, exactly one of: `dcql_query` (OpenID4VP 1.0 §5.1, §6) or the legacy
+ * `presentation_definition` (DIF Presentation Exchange 2.1.1, as the drafts before 1.0 used it;
+ * 1.0 defines only dcql_query, so this is for ecosystems that have not moved yet).
+ */
+export type RequestQueryInput =
+  | { dcql: JsonObject; presentationDefinition?: undefined }
+  | { presentationDefinition: JsonObject; dcql?: undefined }
+
+export type RequestPayloadInput = RequestPayloadBase & RequestQueryInput
+
+export interface RequestPayloadBase {
   clientId: string
   /** Omitted for unsigned DC API requests only. */
   withClientId: boolean
@@ -10,7 +22,6 @@ export interface RequestPayloadInput {
   responseUri?: string
   nonce: string
   state?: string
-  dcql: JsonObject
   transactionData?: string[]
   /** Encrypted response modes: the session's public key and the content encryption values offered. */
   encryption?: { jwk: PublicJwk; encs: readonly ResponseEnc[] }
@@ -22,6 +33,11 @@ export interface RequestPayloadInput {
 
 /** The authorization request parameters (§5.1), as request object claims or, unsigned, as URL parameters. */
 export function requestPayload(i: RequestPayloadInput): JsonObject {
+  if ((i.dcql === undefined) === (i.presentationDefinition === undefined))
+    throw new Openid4vpError(
+      'openid4vp.request_invalid',
+      'a request carries exactly one of dcql_query and presentation_definition',
+    )
   return {
     ...(i.withClientId ? { client_id: i.clientId } : {}),
     response_type: 'vp_token',
@@ -37,7 +53,7 @@ export function requestPayload(i: RequestPayloadInput): JsonObject {
     ...(i.responseUri ? { response_uri: i.responseUri } : {}),
     nonce: i.nonce,
     ...(i.state ? { state: i.state } : {}),
-    dcql_query: i.dcql,
+    ...(i.dcql ? { dcql_query: i.dcql } : { presentation_definition: i.presentationDefinition }),
     ...(i.expectedOrigins ? { expected_origins: i.expectedOrigins } : {}),
     ...(i.walletNonce ? { wallet_nonce: i.walletNonce } : {}),
     ...(i.now !== undefined ? { aud: 'https://self-issued.me/v2', iat: i.now, exp: i.now + 600 } : {}),

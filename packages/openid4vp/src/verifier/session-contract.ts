@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest'
-import type { SessionResult, VerifierSession, VerifierSessionStore } from './session-store.js'
+import type { SessionQuery, SessionResult, VerifierSession, VerifierSessionBase, VerifierSessionStore } from './session-store.js'
 
-const session = (id: string, extra: Partial<VerifierSession> = {}): VerifierSession => ({
-  id,
-  nonce: `n-${id}`,
-  state: `s-${id}`,
-  dcql: { credentials: [] },
-  expiresAt: Date.now() + 60_000,
-  ...extra,
-})
+const session = (id: string, extra: Partial<VerifierSessionBase> & Partial<SessionQuery> = {}): VerifierSession => {
+  const { dcql, presentationDefinition, ...rest } = extra
+  return {
+    id,
+    nonce: `n-${id}`,
+    state: `s-${id}`,
+    expiresAt: Date.now() + 60_000,
+    ...rest,
+    ...(presentationDefinition ? { presentationDefinition } : { dcql: dcql ?? { credentials: [] } }),
+  }
+}
 const accepted: SessionResult = { valid: true, credentials: [], unsatisfiedSets: [], state: 'accepted' }
 
 /**
@@ -33,6 +36,24 @@ export function runVerifierSessionStoreContract(
       expect(await st.get('nope')).toBeUndefined()
       expect(await st.get('old')).toBeUndefined()
       expect(await st.takeState('s-old')).toBeUndefined()
+    })
+    it('a Presentation Exchange session keeps its definition and no DCQL query', async () => {
+      const st = await create()
+      const presentationDefinition = {
+        id: 'pd',
+        input_descriptors: [{ id: 'pid', constraints: { fields: [{ path: ['$.vct'] }] } }],
+      }
+      await st.create(session('p', { presentationDefinition }))
+      const got = await st.get('p')
+      expect(got?.presentationDefinition).toEqual(presentationDefinition)
+      expect(got?.dcql).toBeUndefined()
+    })
+    it('a PEX outcome round-trips with its pex detail', async () => {
+      const st = await create()
+      await st.create(session('q', { presentationDefinition: { id: 'pd', input_descriptors: [] } }))
+      const pex = { valid: true, descriptors: [], unsatisfiedRequirements: [] }
+      expect(await st.complete('q', { ...accepted, pex })).toBe(true)
+      expect((await st.result('q'))?.pex).toEqual(pex)
     })
     it('state is taken once, even by concurrent callers', async () => {
       const st = await create()

@@ -1,13 +1,21 @@
 import type { JsonObject } from '@bonafide/core'
 import type { PublicJwk } from '@bonafide/keys'
+import type { PexValidationResult } from '../pex/validate.js'
 import type { ResponseValidationResult } from '../validate.js'
 
-/** One verification session: what the verifier asked, with which nonce and state, and (once) its outcome. */
-export interface VerifierSession {
+/**
+ * What a session asked, exactly one of: a DCQL query (OpenID4VP 1.0 §6, the only query language of
+ * §5.1), or a DIF Presentation Exchange 2.1.1 definition (the legacy path of the drafts before 1.0).
+ */
+export type SessionQuery =
+  | { readonly dcql: JsonObject; readonly presentationDefinition?: undefined }
+  | { readonly presentationDefinition: JsonObject; readonly dcql?: undefined }
+
+/** The members of a session besides its query. */
+export interface VerifierSessionBase {
   readonly id: string
   readonly nonce: string
   readonly state: string
-  readonly dcql: JsonObject
   readonly transactionData?: readonly string[]
   /** direct_post.jwt / dc_api.jwt: the per-session response encryption key (private JWK kept by the verifier). */
   readonly encryption?: { readonly privateJwk: JsonObject; readonly jwk: PublicJwk & { kid: string } }
@@ -19,7 +27,18 @@ export interface VerifierSession {
   readonly expiresAt: number
 }
 
-export type SessionResult = ResponseValidationResult & { readonly state: 'accepted' | 'rejected' }
+/** One verification session: what the verifier asked, with which nonce and state, and (once) its outcome. */
+export type VerifierSession = VerifierSessionBase & SessionQuery
+
+/**
+ * A session's outcome. For Presentation Exchange sessions `credentials` lists the input descriptors
+ * (`queryId` is the descriptor id), `unsatisfiedSets` is empty, and `pex` holds the full PEX result
+ * (submission requirements, retainable claims).
+ */
+export type SessionResult = ResponseValidationResult & {
+  readonly state: 'accepted' | 'rejected'
+  readonly pex?: PexValidationResult
+}
 
 /**
  * Where a verifier keeps its sessions: memory for one process, a database when several instances share

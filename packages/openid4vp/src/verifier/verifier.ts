@@ -20,6 +20,8 @@ import {
   type ResponseEnc,
 } from '../encryption.js'
 import { Openid4vpError } from '../errors.js'
+import { parsePresentationDefinition } from '../pex/definition.js'
+import { PexError } from '../pex/errors.js'
 import {
   MemoryNonceGuard,
   type NonceGuard,
@@ -28,11 +30,13 @@ import {
   validateVpToken,
 } from '../validate.js'
 import { dcApiResponseParams } from './dc-api.js'
+import { validatePexSessionResponse } from './pex-response.js'
 import { prepareRequestSigning, type RequestSigningOptions, signRequestObject } from './request-object.js'
-import { type RequestPayloadInput, requestPayload, unsignedLink } from './request-payload.js'
+import { type RequestPayloadInput, type RequestQueryInput, requestPayload, unsignedLink } from './request-payload.js'
 import { answerRequestUri } from './request-uri.js'
 import {
   MemoryVerifierSessionStore,
+  type SessionQuery,
   type SessionResult,
   type VerifierSession,
   type VerifierSessionStore,
@@ -73,6 +77,31 @@ function jweKid(jwe: string): string | undefined {
   }
 }
 
+/** The query a session carries, as request payload input (exactly one of the two). */
+function queryOf(s: SessionQuery): RequestQueryInput {
+  return s.dcql ? { dcql: s.dcql } : { presentationDefinition: s.presentationDefinition }
+}
+
+/** The DCQL query of a DCQL session (DC API sessions are DCQL only). */
+function dcqlOf(s: SessionQuery) {
+  if (!s.dcql) throw new Openid4vpError('openid4vp.session_unknown', 'this session is not a DCQL session')
+  return parseDcqlQuery(s.dcql)
+}
+
+/** Options of createRequest and createPexRequest. */
+export interface CreateRequestOptions {
+  transactionData?: string[]
+  /** By reference (§5.10): the link carries a request_uri (needs `requestUriBase`). */
+  requestUriMethod?: 'get' | 'post'
+}
+
+export interface CreatedRequest {
+  sessionId: string
+  link: string
+  requestObject?: string
+  nonce: string
+}
+
 function privateKeyOf(s: Session) {
   return createPrivateKey({ key: s.encryption?.privateJwk as never, format: 'jwk' })
 }
@@ -110,19 +139,19 @@ export class Verifier {
     return Math.floor((this.#o.clock ?? systemClock).now() / 1000)
   }
 
+  /** A new session for a query the caller has already parsed (nothing invalid is ever signed). */
   #newSession(
-    dcql: unknown,
+    query: SessionQuery,
     transactionData: string[] | undefined,
     encrypted: boolean,
     extra: { expectedOrigins?: string[]; byReference?: boolean } = {},
   ): Session {
-    parseDcqlQuery(dcql) // refuse an invalid query before anything is signed
     const key = encrypted ? createResponseEncryptionKey() : undefined
     return {
       id: this.#rand(),
       nonce: this.#rand(),
       state: this.#rand(),
-      dcql: dcql as JsonObject,
+      ...query,
       expiresAt: (this.#o.clock ?? systemClock).now() + (this.#o.sessionTtlSeconds ?? 600) * 1000,
       ...(transactionData ? { transactionData } : {}),
       ...(key ? { encryption: { jwk: key.jwk, privateJwk: key.privateKey.export({ format: 'jwk' }) as JsonObject } } : {}),
@@ -138,7 +167,7 @@ export class Verifier {
       responseUri: this.#o.responseUri,
       nonce: s.nonce,
       state: s.state,
-      dcql: s.dcql,
+      ...queryOf(s),
       ...(s.transactionData ? { transactionData: [...s.transactionData] } : {}),
       ...(s.encryption ? { encryption: { jwk: s.encryption.jwk, encs: o.encs ?? RESPONSE_ENC_VALUES } } : {}),
       ...(o.walletNonce ? { walletNonce: o.walletNonce } : {}),
@@ -151,13 +180,37 @@ export class Verifier {
    * Start a session for a DCQL query; returns the wallet link and the session id. With `requestUriMethod` the link
    * carries a `request_uri` (needs `requestUriBase`) and the request object is made when the wallet fetches it.
    */
-  async createRequest(
-    dcql: unknown,
-    o: { transactionData?: string[]; requestUriMethod?: 'get' | 'post' } = {},
-  ): Promise<{ sessionId: string; link: string; requestObject?: string; nonce: string }> {
-    const s = this.#newSession(dcql, o.transactionData, this.#o.responseMode === 'direct_post.jwt', {
+  async createRequest(dcql: unknown, o: CreateRequestOptions = {}): Promise<CreatedRequest> {
+    parseDcqlQuery(dcql) // refuse an invalid query before anything is signed
+    const s = this.#newSession({ dcql: dcql as JsonObject }, o.transactionData, this.#o.responseMode === 'direct_post.jwt', {
       ...(o.requestUriMethod ? { byReference: true } : {}),
     })
+    return this.#start(s, o)
+  }
+
+  /**
+   * Start a session for a DIF Presentation Exchange 2.1.1 definition: the request object carries
+   * `presentation_definition` instead of `dcql_query`. OpenID4VP 1.0 §5.1 defines only `dcql_query`; this is the
+   * legacy path of the drafts before 1.0, for ecosystems that still use PEX. The definition is parsed strictly
+   * (`openid4vp.pex_definition_invalid`) before anything is signed; the response must carry a
+   * `presentation_submission` and is validated with `validatePexResponse`.
+   * @example const { link, sessionId } = await verifier.createPexRequest({ id: 'p', input_descriptors: [...] })
+   */
+  async createPexRequest(definition: unknown, o: CreateRequestOptions = {}): Promise<CreatedRequest> {
+    parsePresentationDefinition(definition) // strictly, before anything is signed
+    if (!isJsonObject(definition)) throw new PexError('openid4vp.pex_definition_invalid', 'pass the definition as a JSON object')
+    const s = this.#newSession(
+      { presentationDefinition: definition },
+      o.transactionData,
+      this.#o.responseMode === 'direct_post.jwt',
+      {
+        ...(o.requestUriMethod ? { byReference: true } : {}),
+      },
+    )
+    return this.#start(s, o)
+  }
+
+  async #start(s: Session, o: CreateRequestOptions): Promise<CreatedRequest> {
     const cid = encodeURIComponent(this.#o.clientId)
     let link: string
     let requestObject: string | undefined
@@ -223,6 +276,8 @@ export class Verifier {
       form = new URLSearchParams()
       if (typeof decrypted.state === 'string') form.set('state', decrypted.state)
       form.set('vp_token', JSON.stringify(decrypted.vp_token ?? null))
+      const ps = decrypted.presentation_submission
+      if (ps !== undefined) form.set('presentation_submission', typeof ps === 'string' ? ps : JSON.stringify(ps))
     }
     const state = form.get('state')
     const id = state ? await this.#sessions.takeState(state) : undefined // state is used once
@@ -230,15 +285,19 @@ export class Verifier {
     if (!s) return json(400, { error: 'invalid_request', error_description: 'unknown or already answered session' })
     if (!!s.encryption !== !!decrypted)
       return json(400, { error: 'invalid_request', error_description: 'this session requires the other response mode' })
-    let vpToken: unknown
-    try {
-      vpToken = parseJson(form.get('vp_token') ?? '', { maxLength: MAX_BODY })
-    } catch {
-      vpToken = undefined
-    }
-    const r = await validateVpToken({
-      dcql: parseDcqlQuery(s.dcql),
-      vpToken,
+    const r = s.presentationDefinition
+      ? await validatePexSessionResponse(form, { definition: s.presentationDefinition, ...this.#binding(s) })
+      : await this.#validateDcql(s, form)
+    const code = this.#o.redirectUri ? this.#rand() : undefined
+    if (!(await this.#sessions.complete(s.id, { ...r, state: r.valid ? 'accepted' : 'rejected' }, code)))
+      return json(400, { error: 'invalid_request', error_description: 'unknown or already answered session' })
+    if (!code) return json(200, {})
+    return json(200, { redirect_uri: `${this.#o.redirectUri}#response_code=${code}` })
+  }
+
+  /** The binding every response is checked against (§8.2, §8.3): client_id, nonce, response URI, encryption key. */
+  #binding(s: Session) {
+    return {
       validators: this.#o.validators,
       clientId: this.#o.clientId,
       nonce: s.nonce,
@@ -247,12 +306,17 @@ export class Verifier {
       ...(s.encryption ? { jwkThumbprint: jwkThumbprintBytes(s.encryption.jwk) } : {}),
       ...(s.transactionData ? { transactionData: [...s.transactionData] } : {}),
       ...(this.#o.clock ? { clock: this.#o.clock } : {}),
-    })
-    const code = this.#o.redirectUri ? this.#rand() : undefined
-    if (!(await this.#sessions.complete(s.id, { ...r, state: r.valid ? 'accepted' : 'rejected' }, code)))
-      return json(400, { error: 'invalid_request', error_description: 'unknown or already answered session' })
-    if (!code) return json(200, {})
-    return json(200, { redirect_uri: `${this.#o.redirectUri}#response_code=${code}` })
+    }
+  }
+
+  #validateDcql(s: Session, form: URLSearchParams): Promise<ResponseValidationResult> {
+    let vpToken: unknown
+    try {
+      vpToken = parseJson(form.get('vp_token') ?? '', { maxLength: MAX_BODY })
+    } catch {
+      vpToken = undefined
+    }
+    return validateVpToken({ dcql: dcqlOf(s), vpToken, ...this.#binding(s) })
   }
 
   /**
@@ -274,13 +338,16 @@ export class Verifier {
       throw new Openid4vpError('openid4vp.request_invalid', 'expected_origins must not be empty')
     if (this.#signing.prefix === 'redirect_uri')
       throw new Openid4vpError('openid4vp.request_invalid', 'redirect_uri cannot sign DC API requests')
-    const s = this.#newSession(dcql, o.transactionData, o.encrypt === true, { expectedOrigins: o.expectedOrigins })
+    parseDcqlQuery(dcql)
+    const s = this.#newSession({ dcql: dcql as JsonObject }, o.transactionData, o.encrypt === true, {
+      expectedOrigins: o.expectedOrigins,
+    })
     const payload = requestPayload({
       clientId: this.#o.clientId,
       withClientId: true,
       responseMode: s.encryption ? 'dc_api.jwt' : 'dc_api',
       nonce: s.nonce,
-      dcql: s.dcql,
+      ...queryOf(s),
       expectedOrigins: o.expectedOrigins,
       now: this.#now(),
       ...(s.encryption ? { encryption: { jwk: s.encryption.jwk, encs: RESPONSE_ENC_VALUES } } : {}),
@@ -311,7 +378,7 @@ export class Verifier {
     else if (!s.expectedOrigins.includes(origin)) r = fail('openid4vp.request_invalid', 'origin is not an expected origin')
     else
       r = await validateVpToken({
-        dcql: parseDcqlQuery(s.dcql),
+        dcql: dcqlOf(s),
         vpToken: params.vp_token,
         validators: this.#o.validators,
         clientId: this.#o.clientId,

@@ -6,6 +6,7 @@ import {
   type Fetcher,
   isJsonObject,
   type JsonObject,
+  type JsonValue,
   parseJson,
   type RandomSource,
   systemClock,
@@ -19,14 +20,25 @@ import { type ClientIdPrefix, parseClientId } from '../client-id/prefix.js'
 import { type DcqlQuery, parseDcqlQuery } from '../dcql/query.js'
 import { decryptRequestObject, encryptResponse, jwkThumbprintBytes, type ResponseEnc } from '../encryption.js'
 import { Openid4vpError } from '../errors.js'
+import { type PresentationDefinition, parsePresentationDefinition } from '../pex/definition.js'
+import type { PresentationSubmission } from '../pex/submission.js'
 
-export interface AuthorizationRequest {
+/**
+ * What a request asks, exactly one of: `dcql` (OpenID4VP 1.0 §5.1, §6), or `presentationDefinition` (DIF
+ * Presentation Exchange 2.1.1, the legacy `presentation_definition` of the drafts before 1.0, which 1.0 dropped).
+ */
+export type RequestQuery =
+  | { readonly dcql: DcqlQuery; readonly presentationDefinition?: undefined }
+  | { readonly presentationDefinition: PresentationDefinition; readonly dcql?: undefined }
+
+export type AuthorizationRequest = AuthorizationRequestBase & RequestQuery
+
+export interface AuthorizationRequestBase {
   readonly clientId: string
   readonly nonce: string
   readonly state?: string
   readonly responseMode: string
   readonly responseUri: string
-  readonly dcql: DcqlQuery
   readonly transactionData?: readonly string[]
   /** Subject of the verifier's certificate (for consent screens and the presentation log). */
   readonly verifierSubject?: string
@@ -99,7 +111,7 @@ function unsignedParams(url: URL): JsonObject {
   const p: JsonObject = {}
   for (const [k, v] of url.searchParams) {
     if (url.searchParams.getAll(k).length > 1) invalid(`${k} is repeated`)
-    if (k === 'dcql_query' || k === 'client_metadata' || k === 'transaction_data') {
+    if (k === 'dcql_query' || k === 'presentation_definition' || k === 'client_metadata' || k === 'transaction_data') {
       try {
         p[k] = parseJson(v, { maxLength: MAX_LINK }) as JsonObject
       } catch (cause) {
@@ -127,16 +139,31 @@ function responseEncryption(p: JsonObject): AuthorizationRequest['encryption'] {
   return { jwk, enc, thumbprint: jwkThumbprintBytes(jwk) }
 }
 
-/** nonce, dcql_query, transaction_data: common to every response mode. */
-function commonParams(p: JsonObject): { nonce: string; dcql: DcqlQuery; transactionData?: string[] } {
-  if (typeof p.nonce !== 'string' || p.nonce.length === 0) invalid('nonce is required')
+/**
+ * The query: exactly one of dcql_query (§5.1) and the legacy presentation_definition (PEX 2.1.1), each parsed
+ * strictly. A request carrying both, or neither, is refused.
+ */
+function queryParams(p: JsonObject): RequestQuery {
+  if ((p.dcql_query === undefined) === (p.presentation_definition === undefined))
+    invalid('exactly one of dcql_query and presentation_definition is required')
+  if (p.presentation_definition !== undefined) {
+    if (!isJsonObject(p.presentation_definition)) invalid('presentation_definition must be a JSON object')
+    return { presentationDefinition: parsePresentationDefinition(p.presentation_definition) }
+  }
   if (!isJsonObject(p.dcql_query)) invalid('dcql_query is required')
+  return { dcql: parseDcqlQuery(p.dcql_query as JsonObject) }
+}
+
+/** nonce, the query, transaction_data: common to every response mode. */
+function commonParams(p: JsonObject): { nonce: string; query: RequestQuery; transactionData?: string[] } {
+  if (typeof p.nonce !== 'string' || p.nonce.length === 0) invalid('nonce is required')
+  const query = queryParams(p)
   const td = p.transaction_data
   if (td !== undefined && (!Array.isArray(td) || td.length === 0 || td.some((x) => typeof x !== 'string')))
     invalid('transaction_data must be a non-empty array of strings')
   return {
     nonce: p.nonce as string,
-    dcql: parseDcqlQuery(p.dcql_query as JsonObject),
+    query,
     ...(td ? { transactionData: td as string[] } : {}),
   }
 }
@@ -223,7 +250,7 @@ export async function parseAuthorizationRequest(
     ...(typeof p.state === 'string' ? { state: p.state } : {}),
     responseMode: p.response_mode as string,
     responseUri: p.response_uri,
-    dcql: common.dcql,
+    ...common.query,
     ...(common.transactionData ? { transactionData: common.transactionData } : {}),
     ...(client?.verifierSubject ? { verifierSubject: client.verifierSubject } : {}),
     ...(encryption ? { encryption } : {}),
@@ -232,16 +259,32 @@ export async function parseAuthorizationRequest(
   }
 }
 
-/** Post a `direct_post` response (§8.2) and return the verifier's answer (with `redirect_uri` when given). */
+/** A `vp_token`: keyed by DCQL query id, or (Presentation Exchange) one presentation or an array of them. */
+export type VpToken = Record<string, string[]> | string | JsonObject | readonly (string | JsonObject)[]
+
+/**
+ * Post a `direct_post` response (§8.2), encrypted for `direct_post.jwt` (§8.3), and return the verifier's answer
+ * (with `redirect_uri` when given). Answers to a Presentation Exchange request pass the `presentation_submission`:
+ * it is sent next to the `vp_token` (a form parameter, or a member of the encrypted response).
+ */
 export async function postDirectResponse(
   fetcher: Fetcher,
   request: AuthorizationRequest,
-  vpToken: Record<string, string[]>,
+  vpToken: VpToken,
+  presentationSubmission?: PresentationSubmission,
 ): Promise<JsonObject> {
-  const params = { vp_token: vpToken, ...(request.state ? { state: request.state } : {}) }
+  const params: JsonObject = { vp_token: vpToken as JsonValue }
+  if (presentationSubmission) params.presentation_submission = presentationSubmission as unknown as JsonObject
+  if (request.state) params.state = request.state
+  // A single string presentation travels as itself (PEX); objects and arrays as JSON.
+  const form = {
+    vp_token: typeof vpToken === 'string' ? vpToken : JSON.stringify(vpToken),
+    ...(presentationSubmission ? { presentation_submission: JSON.stringify(presentationSubmission) } : {}),
+    ...(request.state ? { state: request.state } : {}),
+  }
   const body = request.encryption
     ? new URLSearchParams({ response: await encryptResponse(params, request.encryption.jwk, request.encryption.enc) }).toString()
-    : new URLSearchParams({ vp_token: JSON.stringify(vpToken), ...(request.state ? { state: request.state } : {}) }).toString()
+    : new URLSearchParams(form).toString()
   const res = await fetcher(request.responseUri, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -304,6 +347,8 @@ export async function parseDcApiRequest(
   } else return invalid('unsupported DC API protocol')
   if (p.response_mode !== 'dc_api' && p.response_mode !== 'dc_api.jwt') invalid('response_mode must be dc_api or dc_api.jwt')
   const common = commonParams(p)
+  // Appendix A: requests over the DC API use DCQL; the legacy presentation_definition is not accepted there.
+  if (!common.query.dcql) return invalid('DC API requests carry a dcql_query')
   const encryption = p.response_mode === 'dc_api.jwt' ? responseEncryption(p) : undefined
   return {
     ...(client ? { clientId: p.client_id as string, client } : {}),
@@ -311,7 +356,7 @@ export async function parseDcApiRequest(
     audience: `origin:${o.origin}`,
     nonce: common.nonce,
     responseMode: p.response_mode as 'dc_api' | 'dc_api.jwt',
-    dcql: common.dcql,
+    dcql: common.query.dcql,
     ...(common.transactionData ? { transactionData: common.transactionData } : {}),
     ...(encryption ? { encryption } : {}),
   }
