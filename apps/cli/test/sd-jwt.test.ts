@@ -198,3 +198,65 @@ describe('bonafide demo', () => {
     expect(r.out).not.toContain('LEAKED')
   })
 })
+
+const PID_SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  type: 'object',
+  required: ['given_name', 'nationalities'],
+  properties: {
+    given_name: { type: 'string' },
+    nationalities: { type: 'array', items: { type: 'string', pattern: '^[A-Z]{2}$' } },
+    address: { type: 'object', properties: { street_address: { type: 'string' }, locality: { type: 'string' } } },
+  },
+}
+const issueWithSchema = (schema: string) =>
+  cli([
+    'sd-jwt',
+    'issue',
+    '--issuer-key',
+    f('issuer.jwk'),
+    '--iss',
+    'https://issuer.example',
+    '--vct',
+    'urn:eudi:pid:1',
+    '--claims',
+    f('claims.json'),
+    '--schema',
+    schema,
+  ])
+
+it('sd-jwt issue --schema: claims that satisfy the JSON Schema are issued', async () => {
+  await writeFile(f('pid.schema.json'), JSON.stringify(PID_SCHEMA))
+  const r = await issueWithSchema(f('pid.schema.json'))
+  expect(r.code).toBe(0)
+  expect(r.out.trim()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+~/)
+})
+
+it('sd-jwt issue --schema: claims that break it are not signed, every failing field is reported (exit 1)', async () => {
+  const strict = {
+    ...PID_SCHEMA,
+    required: ['given_name', 'family_name', 'nationalities'],
+    properties: {
+      ...PID_SCHEMA.properties,
+      nationalities: { type: 'array', maxItems: 1 },
+      address: { type: 'object', required: ['postal_code'], properties: { locality: { type: 'integer' } } },
+    },
+  }
+  await writeFile(f('strict.schema.json'), JSON.stringify(strict))
+  const r = await issueWithSchema(f('strict.schema.json'))
+  expect(r.code).toBe(1)
+  expect(r.out).toBe('')
+  for (const path of ['/family_name', '/nationalities', '/address/postal_code', '/address/locality'])
+    expect(r.err).toContain(path)
+  expect(r.err).toContain('invalid: 4 errors')
+  // paths and reasons, never the values
+  expect(r.err).not.toContain('Köln')
+})
+
+it('sd-jwt issue --schema: an unusable schema is bad usage (exit 2)', async () => {
+  await writeFile(f('draft7.schema.json'), JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#' }))
+  await writeFile(f('remote.schema.json'), JSON.stringify({ $ref: 'https://schemas.example/pid.json' }))
+  expect((await issueWithSchema(f('draft7.schema.json'))).code).toBe(2)
+  expect((await issueWithSchema(f('remote.schema.json'))).code).toBe(2)
+  expect((await issueWithSchema(f('missing.schema.json'))).code).toBe(2)
+})

@@ -109,3 +109,63 @@ describe('bonafide vc issue | present | verify', () => {
     expect(jwtVcDecoder.decode('eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJ4In0.AAAA')).toBeUndefined()
   })
 })
+
+/** A W3C credentialSchema (VC JSON Schema, type JsonSchema): it constrains the credential, subject claims under credentialSubject. */
+const ID_SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://issuer.example/schemas/id.json',
+  type: 'object',
+  required: ['type', 'issuer', 'credentialSubject'],
+  properties: {
+    type: { type: 'array', contains: { const: 'IDCredential' } },
+    credentialSubject: {
+      type: 'object',
+      required: ['given_name', 'family_name'],
+      properties: {
+        given_name: { type: 'string' },
+        family_name: { type: 'string' },
+        birthdate: { type: 'string', format: 'date' },
+      },
+    },
+  },
+}
+
+it('vc issue --schema: a credential that satisfies its credentialSchema is issued and names it', async () => {
+  await writeFile(f('id.schema.json'), JSON.stringify(ID_SCHEMA))
+  for (const version of ['1.1', '2.0']) {
+    const r = await issue('--issuer', 'https://issuer.example', '--vc-version', version, '--schema', f('id.schema.json'))
+    expect(r.code).toBe(0)
+    const decoded = jwtVcDecoder.decode(r.out.trim()) as string
+    expect(decoded).toContain('"credentialSchema"')
+    expect(decoded).toContain('https://issuer.example/schemas/id.json')
+  }
+})
+
+it('vc issue --schema: a credential that breaks it is not signed, the failing fields are reported (exit 1)', async () => {
+  const strict = {
+    ...ID_SCHEMA,
+    properties: {
+      ...ID_SCHEMA.properties,
+      type: { type: 'array', contains: { const: 'DiplomaCredential' } },
+      credentialSubject: { ...ID_SCHEMA.properties.credentialSubject, required: ['birthdate'] },
+    },
+  }
+  await writeFile(f('strict.schema.json'), JSON.stringify(strict))
+  const r = await issue('--issuer', 'https://issuer.example', '--schema', f('strict.schema.json'))
+  expect(r.code).toBe(1)
+  expect(r.out).toBe('')
+  expect(r.err).toContain('/credentialSubject/birthdate')
+  expect(r.err).toContain('/type')
+  expect(r.err).not.toContain('Mustermann')
+  // a batch is refused as a whole: nothing of it is printed
+  const b = await issue('--issuer', 'https://issuer.example', '--batch', '3', '--schema', f('strict.schema.json'))
+  expect(b.code).toBe(1)
+  expect(b.out).toBe('')
+  expect(b.err).toContain('/credentialSubject/birthdate')
+})
+
+it('vc issue --schema: an unusable schema is bad usage (exit 2)', async () => {
+  await writeFile(f('bad.schema.json'), '{"type": ')
+  expect((await issue('--issuer', 'https://issuer.example', '--schema', f('bad.schema.json'))).code).toBe(2)
+  expect((await issue('--issuer', 'https://issuer.example', '--schema', f('nope.schema.json'))).code).toBe(2)
+})

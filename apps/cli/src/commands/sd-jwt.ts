@@ -1,17 +1,21 @@
 import { parseArgs } from 'node:util'
-import { isJsonObject, type JsonObject } from '@bonafide/core'
+import { isJsonObject, isVcError, type JsonObject } from '@bonafide/core'
+import { type JsonSchemaDocument, parseSchemaDocument, type SchemaReport, SchemaValidator } from '@bonafide/schema'
 import { issueSdJwtVc, issueSdJwtVcBatch, presentSdJwt, verifySdJwtVc } from '@bonafide/sd-jwt'
 import { intOption, listOption, readJsonFile, readTextFile, readTokenArg } from '../args.js'
 import { type Command, type Io, UsageError } from '../io.js'
 import { readPublicKeys, readSigner } from '../keyfile.js'
 import { invalidReport, withSubcommands } from '../subcommands.js'
+import { formatSchemaReport } from './schema.js'
 
-const HELP = `bonafide sd-jwt issue   --issuer-key FILE --iss URL --vct TYPE --claims FILE [--sd PATH,PATH…] [--holder-key FILE] [--exp SECONDS] [--batch N] [--x5c PEM]
+const HELP = `bonafide sd-jwt issue   --issuer-key FILE --iss URL --vct TYPE --claims FILE [--sd PATH,PATH…] [--holder-key FILE] [--exp SECONDS] [--batch N] [--x5c PEM] [--schema FILE]
 bonafide sd-jwt present TOKEN|- [--disclose PATH,PATH…|--disclose-all] [--holder-key FILE --aud AUD --nonce NONCE]
 bonafide sd-jwt verify  TOKEN|- (--issuer-key FILE | --trust-anchor PEM) [--aud AUD --nonce NONCE] [--require-kb] [--now UNIX]
 
 Paths are dotted: address.street_address, nationalities.0, degrees.*.type.
 --holder-key takes a public or private JWK (for a batch: a JSON array or JWKS with one key per credential).
+--schema checks the claims against a JSON Schema 2020-12 document before signing: when they break it,
+nothing is signed, every failing field is listed on stderr and the exit code is 1.
 verify prints {"valid":true,"claims":{…},"kb":…} or {"valid":false,"error":{"code":…,"message":…}};
 exit 0 when valid, 1 when invalid, 2 on bad usage.`
 
@@ -29,12 +33,17 @@ async function issue(args: string[], io: Io): Promise<number> {
       exp: { type: 'string' },
       batch: { type: 'string' },
       x5c: { type: 'string' },
+      schema: { type: 'string' },
     },
   })
   if (!values.iss || !values.vct) throw new UsageError('--iss and --vct are required')
   const signer = await readSigner(values['issuer-key'], '--issuer-key')
   const claims = await readJsonFile(values.claims, '--claims')
   if (!isJsonObject(claims)) throw new UsageError('--claims must hold a JSON object')
+  if (values.schema) {
+    const report = (await readClaimsSchema(values.schema)).check(claims)
+    if (!report.valid) return schemaRefused(report, io)
+  }
   const batch = intOption(values.batch, '--batch', 1) as number
   if (batch < 1 || batch > 1000) throw new UsageError('--batch must be between 1 and 1000')
   const holders = values['holder-key'] ? await readPublicKeys(values['holder-key'], '--holder-key') : []
@@ -59,6 +68,25 @@ async function issue(args: string[], io: Io): Promise<number> {
     io.out(credentials.join('\n'))
   }
   return 0
+}
+
+/** A `--schema FILE`: the JSON Schema 2020-12 document, compiled now (a bad schema is bad usage, exit 2). */
+export async function readClaimsSchema(
+  path: string,
+): Promise<{ doc: JsonSchemaDocument; check: (data: unknown) => SchemaReport }> {
+  try {
+    const doc = parseSchemaDocument(await readJsonFile(path, '--schema'))
+    return { doc, check: new SchemaValidator().compile(doc) }
+  } catch (e) {
+    if (isVcError(e)) throw new UsageError(`--schema file ${path}: ${e.code}: ${e.message}`)
+    throw e
+  }
+}
+
+/** Claims that break `--schema`: every failing field on stderr (paths and reasons, never values), exit 1. */
+export function schemaRefused(report: SchemaReport, io: Io): number {
+  io.err(`the claims do not match --schema; nothing was signed\n${formatSchemaReport(report)}`)
+  return 1
 }
 
 /** PEM certificates → x5c (standard base64 DER, leaf first as in the file). */

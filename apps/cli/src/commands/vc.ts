@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { isJsonObject, type JsonObject } from '@bonafide/core'
+import { isJsonObject, isVcError, type JsonObject } from '@bonafide/core'
 import { decodeJwsUnverified } from '@bonafide/jose'
 import {
   bitstringStatusEntry,
@@ -13,20 +13,24 @@ import {
   verifyJwtVc,
   verifyJwtVp,
 } from '@bonafide/jwt-vc'
+import type { SchemaReport } from '@bonafide/schema'
 import { intOption, listOption, readJsonFile, readTextFile, readTokenArg } from '../args.js'
 import { type Command, type Io, UsageError } from '../io.js'
 import { readPublicKeys, readSigner } from '../keyfile.js'
 import { invalidReport, withSubcommands } from '../subcommands.js'
-import { pemChain } from './sd-jwt.js'
+import { pemChain, readClaimsSchema, schemaRefused } from './sd-jwt.js'
 
 const HELP = `bonafide vc issue   --issuer-key FILE --issuer URL|DID|did:jwk|did:key --claims FILE [--type T,T…] [--vc-version 1.1|2.0]
                     [--holder-key FILE [--subject-did did:jwk|did:key]] [--exp SECONDS] [--batch N]
-                    [--status-list URL --status-index N [--status-purpose revocation|suspension]] [--x5c PEM]
+                    [--status-list URL --status-index N [--status-purpose revocation|suspension]] [--x5c PEM] [--schema FILE]
 bonafide vc present TOKEN… --holder-key FILE --aud AUD --nonce NONCE [--holder did:jwk|did:key] [--vc-version 1.1|2.0]
 bonafide vc verify  TOKEN|- (--issuer-key FILE | --trust-anchor PEM | --did) [--aud AUD --nonce NONCE] [--now UNIX]
 
 W3C Verifiable Credentials as JWT: VCDM 1.1 (jwt_vc_json, the default) or VCDM 2.0 (vc+jwt / vp+jwt).
 --issuer did:jwk or did:key names the issuer by a DID of --issuer-key; --claims is the credentialSubject.
+--schema is the credential's JSON Schema 2020-12 (a W3C credentialSchema of type JsonSchema: it constrains
+the whole credential, so subject claims sit under credentialSubject); an http(s) $id is referenced as
+credentialSchema. Credentials that break it are not signed: every failing field goes to stderr, exit 1.
 A batch takes one holder key per credential (a JSON array or JWKS) and status indices from --status-index up.
 verify takes a credential or a presentation (a presentation needs --aud and --nonce) and prints
 {"valid":true,…} or {"valid":false,"error":{"code":…,"message":…}}; exit 0 when valid, 1 when invalid, 2 on bad usage.`
@@ -59,6 +63,7 @@ async function issue(args: string[], io: Io): Promise<number> {
       'status-index': { type: 'string' },
       'status-purpose': { type: 'string' },
       x5c: { type: 'string' },
+      schema: { type: 'string' },
     },
   })
   if (!values.issuer) throw new UsageError('--issuer is required')
@@ -77,11 +82,21 @@ async function issue(args: string[], io: Io): Promise<number> {
     throw new UsageError('--status-list and --status-index go together')
   const issuerDid = didMethod(values.issuer === 'did:jwk' || values.issuer === 'did:key' ? values.issuer : undefined, '--issuer')
   const exp = intOption(values.exp, '--exp')
+  const schema = values.schema ? await readClaimsSchema(values.schema) : undefined
+  const schemaId = typeof schema?.doc.$id === 'string' && /^https?:\/\//.test(schema.doc.$id) ? schema.doc.$id : undefined
+  let report: SchemaReport | undefined
   const shared = {
     signer,
     version: version(values['vc-version']),
     issuer: issuerDid ? didForKey(signer.publicJwk, issuerDid) : values.issuer,
-    credential: { type: ['VerifiableCredential', ...listOption(values.type)], credentialSubject: claims as JsonObject },
+    credential: {
+      type: ['VerifiableCredential', ...listOption(values.type)],
+      credentialSubject: claims as JsonObject,
+      // W3C VC JSON Schema: a credentialSchema of type JsonSchema names the schema by its URL.
+      ...(schemaId ? { credentialSchema: { id: schemaId, type: 'JsonSchema' } } : {}),
+    },
+    // jwt-vc checks every credential of a batch before signing any.
+    ...(schema ? { validateSchema: (c: JsonObject) => (report = schema.check(c)) } : {}),
     ...(exp !== undefined ? { validForSeconds: exp } : {}),
     ...(values.x5c ? { x5c: pemChain(await readTextFile(values.x5c, '--x5c')) } : {}),
   }
@@ -101,8 +116,13 @@ async function issue(args: string[], io: Io): Promise<number> {
         : {}),
     }
   })
-  if (batch === 1) io.out(await issueJwtVc({ ...shared, ...entries[0] }))
-  else io.out((await issueJwtVcBatch({ ...shared, entries })).credentials.join('\n'))
+  try {
+    if (batch === 1) io.out(await issueJwtVc({ ...shared, ...entries[0] }))
+    else io.out((await issueJwtVcBatch({ ...shared, entries })).credentials.join('\n'))
+  } catch (e) {
+    if (report && !report.valid && isVcError(e, 'jwt_vc.schema_invalid')) return schemaRefused(report, io)
+    throw e
+  }
   return 0
 }
 
