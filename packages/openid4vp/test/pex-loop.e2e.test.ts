@@ -235,6 +235,30 @@ describe('PEX end to end over real HTTP on 127.0.0.1: PID (SD-JWT VC) + mDL (mdo
       })
     })
 
+    it('PEX: a response repeating presentation_submission or vp_token is rejected', async () => {
+      for (const [repeated, code] of [
+        ['presentation_submission', 'openid4vp.pex_submission_invalid'],
+        ['vp_token', 'openid4vp.vp_token_invalid'],
+      ] as const) {
+        const { sessionId, link } = await v.verifier.createPexRequest(definition)
+        const request = await parseAuthorizationRequest(link, { ...v.trust, fetcher })
+        const built = await answer(request)
+        const form = new URLSearchParams({
+          vp_token: JSON.stringify(built.vpToken),
+          presentation_submission: JSON.stringify(built.presentationSubmission),
+          state: request.state ?? '',
+        })
+        form.append(repeated, form.get(repeated) ?? '')
+        const res = await fetcher(request.responseUri, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: form.toString(),
+        })
+        expect(res.status).toBe(200)
+        expect(await v.verifier.result(sessionId)).toMatchObject({ state: 'rejected', valid: false, error: { code } })
+      }
+    })
+
     it('§5.10 by reference: the request object fetched from request_uri carries the presentation_definition', async () => {
       const { sessionId, link } = await v.verifier.createPexRequest(definition, { requestUriMethod: 'get' })
       expect(link).toContain('request_uri=')
