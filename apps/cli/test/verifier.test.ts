@@ -50,6 +50,7 @@ describe('bonafide verifier demo', () => {
       disclosable: ['age_over_18', 'given_name'],
       holderKey: holder.publicJwk,
     })
+    if (!request.dcql) throw new Error('expected a DCQL request')
     const plan = matchDcql(request.dcql, [
       { id: 'c', format: 'dc+sd-jwt', vct: 'urn:eudi:pid:1', claims: decodeSdJwt(vc).claims },
     ])

@@ -109,6 +109,19 @@ describe('bonafide wallet against bonafide issuer demo and verifier demo (real H
     expect(pools.find((p) => p.pool.type === 'urn:eudi:pid:1')?.unused).toBe(10)
   })
 
+  it('never prints the refresh token; a wrong passphrase is refused before any copy is used', async () => {
+    const listed = (await cli(['wallet', 'list', '--json'], { env })).out
+    expect(listed).not.toContain('refreshToken')
+    expect(JSON.parse(listed)[0].pool.source.hasRefreshToken).toBe(true)
+    const { request } = await newRequest(verifier.started.verifier as string)
+    const wrong = await cli(['wallet', 'present', request, '--yes', '--local', '--json'], {
+      env: { ...env, BONAFIDE_WALLET_PASSPHRASE: 'not it' },
+    })
+    expect(wrong.code).toBe(1)
+    expect(JSON.parse(wrong.out)).toMatchObject({ error: { code: 'keys.passphrase_invalid' } })
+    expect(JSON.parse((await cli(['wallet', 'list', '--json'], { env })).out)).toEqual(JSON.parse(listed))
+  })
+
   it('usage and typed errors: no wallet dir, no passphrase, no terminal for consent, an unanswerable request', async () => {
     expect((await cli(['wallet', 'list'], { env: {} })).code).toBe(2)
     expect((await cli(['wallet', 'list'], { env: { BONAFIDE_WALLET: dir } })).err).toContain('BONAFIDE_WALLET_PASSPHRASE')

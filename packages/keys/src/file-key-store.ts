@@ -62,7 +62,11 @@ interface KekFile {
   v: 1
   kdf: 'scrypt'
   salt: string
+  /** A known value sealed under the key, so a wrong passphrase is refused before any key is written or read. */
+  check?: { iv: string; tag: string; der: string }
 }
+
+const KEK_CHECK = utf8Encode('bonafide key store')
 
 function gcmSeal(k: Uint8Array, iv: Uint8Array, data: Uint8Array): { tag: string; der: string } {
   const c = createCipheriv('aes-256-gcm', k, iv)
@@ -201,18 +205,35 @@ export class FileKeyStore implements KeyStore {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
       await mkdir(this.#dir, { recursive: true, mode: 0o700 })
-      file = { v: 1, kdf: 'scrypt', salt: b64uEncode(this.#random.bytes(16)) }
+      const salt = this.#random.bytes(16)
+      const k = await scryptAsync(this.#passphrase ?? '', salt)
+      const iv = this.#random.bytes(12)
+      file = { v: 1, kdf: 'scrypt', salt: b64uEncode(salt), check: { iv: b64uEncode(iv), ...gcmSeal(k, iv, KEK_CHECK) } }
       try {
         const fh = await open(path, 'wx', 0o600)
         await fh.writeFile(JSON.stringify(file))
         await fh.sync()
         await fh.close()
+        return k
       } catch (e2) {
         if ((e2 as NodeJS.ErrnoException).code !== 'EEXIST') throw e2
         return this.#deriveKek() // another process created it first
       }
     }
-    return scryptAsync(this.#passphrase ?? '', b64uDecode(file.salt))
+    const k = await scryptAsync(this.#passphrase ?? '', b64uDecode(file.salt))
+    if (file.check) {
+      try {
+        gcmOpen(k, file.check.iv, file.check.tag, file.check.der)
+      } catch (cause) {
+        throw new KeysError('keys.passphrase_invalid', 'wrong passphrase for this key store', { cause })
+      }
+    }
+    return k
+  }
+
+  /** Check the passphrase now (a store created by this call accepts it). */
+  async unlock(): Promise<void> {
+    if (this.#passphrase !== undefined) await this.#key()
   }
 
   async #seal(der: Uint8Array): Promise<StoredKey['privateKey']> {

@@ -119,6 +119,15 @@ describe('FileKeyStore encryption', () => {
     expect((await ks.signer(ref)).publicJwk).toEqual(exportPublicJwk(key))
   })
 
+  it('a wrong passphrase is refused before a key is written (kek.json carries a check value)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bf-keys-'))
+    await new FileKeyStore(dir, { passphrase: 'right' }).generate({ alg: 'ES256' })
+    const wrong = new FileKeyStore(dir, { passphrase: 'wrong' })
+    await expect(wrong.unlock()).rejects.toMatchObject({ code: 'keys.passphrase_invalid' })
+    await expect(wrong.generate({ alg: 'ES256' })).rejects.toMatchObject({ code: 'keys.passphrase_invalid' })
+    await new FileKeyStore(dir, { passphrase: 'right' }).unlock()
+  })
+
   it('still opens keys sealed one salt per key (the earlier format)', async () => {
     const { createCipheriv, randomBytes, scryptSync } = await import('node:crypto')
     const dir = await mkdtemp(join(tmpdir(), 'bf-keys-'))

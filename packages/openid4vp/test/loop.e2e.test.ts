@@ -91,6 +91,7 @@ describe('wallet ↔ verifier over real HTTP on 127.0.0.1: PID (SD-JWT VC) + mDL
     const fetcher = createSafeFetcher({ allowHttp: true, allowLoopback: true })
     const request = await parseAuthorizationRequest(link, { trustAnchors: [verifierPki.root.pem], fetcher })
     expect(request.verifierSubject).toContain('Bonafide Test Leaf')
+    if (!request.dcql) throw new Error('expected a DCQL request')
     const plan = matchDcql(request.dcql, records)
     expect(plan.satisfied).toBe(true)
     const age = plan.queries.age!.candidates[0]!

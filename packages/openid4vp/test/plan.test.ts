@@ -1,6 +1,6 @@
 import { b64uEncode, utf8Encode } from '@bonafide/core'
 import { describe, expect, it } from 'vitest'
-import { type CredentialRecord, checkSelection, parseDcqlQuery, planPresentation } from '../src/index.js'
+import { buildVpToken, type CredentialRecord, checkSelection, parseDcqlQuery, planPresentation } from '../src/index.js'
 
 const records: CredentialRecord[] = [
   { id: 'pid1', format: 'dc+sd-jwt', vct: 'urn:pid', claims: { given_name: 'Erika', age_over_18: true } },
@@ -73,6 +73,74 @@ describe('wallet planning for consent (OpenID4VP §6.4)', () => {
     expect(plan.selection).toEqual({})
     expect(() => planPresentation(request(dcql, ['not-base64url-json']), records)).toThrow(
       expect.objectContaining({ code: 'openid4vp.request_invalid' }),
+    )
+  })
+
+  it('§8.4 transaction data: ids must exist, types may be restricted, and one answered query carries it', async () => {
+    const two = b64uEncode(utf8Encode(JSON.stringify({ type: 'payment', credential_ids: ['alt', 'pid'] })))
+    const bad = b64uEncode(utf8Encode(JSON.stringify({ type: 'payment', credential_ids: ['nope'] })))
+    expect(() => planPresentation(request(dcql, [bad]), records)).toThrow(
+      expect.objectContaining({ code: 'openid4vp.request_invalid' }),
+    )
+    expect(() => planPresentation(request(dcql, [td]), records, { transactionDataTypes: ['qes'] })).toThrow(
+      expect.objectContaining({ code: 'openid4vp.request_invalid' }),
+    )
+    const plan = planPresentation(request(dcql, [two]), records, { transactionDataTypes: ['payment'] })
+    expect(plan.transactionData).toEqual([{ type: 'payment', credentialIds: ['alt', 'pid'] }])
+    checkSelection(plan, { pid: ['pid1'] })
+    // the transaction would go unsigned if none of its credentials is sent
+    const onlyMdl = planPresentation(
+      request({ credentials: dcql.credentials, credential_sets: [{ options: [['pid'], ['mdl']] }] }, [td]),
+      records,
+    )
+    expect(() => checkSelection(onlyMdl, { mdl: ['mdl'] })).toThrow(
+      expect.objectContaining({ code: 'openid4vp.credential_missing' }),
+    )
+    // bound to one query only, and refused for a format that cannot carry it
+    const bindings: string[] = []
+    const req = {
+      clientId: 'c',
+      nonce: 'n',
+      responseMode: 'direct_post',
+      responseUri: 'https://v.example/post',
+      dcql: parseDcqlQuery(dcql),
+      transactionData: [two],
+    }
+    await buildVpToken(
+      req,
+      [
+        { queryId: 'pid', format: 'dc+sd-jwt', credentialId: 'pid1', claims: [] },
+        { queryId: 'alt', format: 'dc+sd-jwt', credentialId: 'x', claims: [] },
+      ],
+      async (t) => {
+        bindings.push(`${t.queryId}:${t.transactionData.length}`)
+        return 'p'
+      },
+    )
+    expect(bindings).toEqual(['pid:0', 'alt:1'])
+    await expect(
+      buildVpToken(
+        { ...req, transactionData: [td] },
+        [{ queryId: 'pid', format: 'mso_mdoc', credentialId: 'm', claims: [] }],
+        async () => 'p',
+      ),
+    ).rejects.toMatchObject({ code: 'openid4vp.request_invalid' })
+  })
+
+  it('an optional set is offered only when one of its options can be answered whole', () => {
+    const q = {
+      credentials: [
+        { id: 'pid', format: 'dc+sd-jwt', meta: { vct_values: ['urn:pid'] } },
+        { id: 'mdl', format: 'mso_mdoc', meta: { doctype_value: 'org.iso.18013.5.1.mDL' } },
+        { id: 'alt', format: 'dc+sd-jwt', meta: { vct_values: ['urn:other'] } },
+      ],
+      credential_sets: [{ options: [['pid']] }, { options: [['mdl', 'alt']], required: false }],
+    }
+    const plan = planPresentation(request(q), records)
+    expect(plan.selection).toEqual({ pid: ['pid1'] })
+    expect(plan.queries.map((x) => x.role)).toEqual(['required', 'alternative', 'alternative'])
+    expect(() => checkSelection(plan, { pid: ['pid1'], mdl: ['mdl'] })).toThrow(
+      expect.objectContaining({ code: 'openid4vp.credential_missing' }),
     )
   })
 })

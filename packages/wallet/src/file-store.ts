@@ -88,6 +88,9 @@ export class FileWalletStore implements WalletStore {
   take(poolId: string, o: TakeOptions): Promise<CopyRecord | undefined> {
     return this.#update((s) => stateOps.take(s, poolId, o))
   }
+  release(ids: readonly string[]): Promise<void> {
+    return this.#update((s) => stateOps.release(s, ids))
+  }
   mark(ids: readonly string[], state: CopyState): Promise<void> {
     return this.#update((s) => stateOps.mark(s, ids, state))
   }

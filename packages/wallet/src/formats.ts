@@ -39,6 +39,22 @@ export function displayClaims(format: string, claims: JsonObject): JsonObject {
   return Object.fromEntries(Object.entries(claims).filter(([k]) => !REGISTERED.has(k)))
 }
 
+/** JSON with object keys sorted (disclosures arrive shuffled, so claim order means nothing). */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`
+  return JSON.stringify(v)
+}
+
+/** What makes copies "the same dataset": format, type, issuer and the claims a person sees. */
+export function datasetKey(d: DescribedCredential): string {
+  return canonical([d.format, d.type, d.issuer, displayClaims(d.format, d.claims)])
+}
+
 function invalid(e: unknown): never {
   throw new WalletError('wallet.credential_invalid', 'the credential does not verify', {
     cause: e,

@@ -26,6 +26,9 @@ export class MemoryWalletStore implements WalletStore {
   async take(poolId: string, o: TakeOptions): Promise<CopyRecord | undefined> {
     return copy(stateOps.take(this.#s, poolId, o))
   }
+  async release(ids: readonly string[]): Promise<void> {
+    stateOps.release(this.#s, ids)
+  }
   async mark(ids: readonly string[], state: CopyState): Promise<void> {
     stateOps.mark(this.#s, ids, state)
   }

@@ -9,6 +9,7 @@ import {
   postDirectResponse,
 } from '@bonafide/openid4vp'
 import { WalletError } from './errors.js'
+import { displayClaims } from './formats.js'
 import type { CopyRecord, PoolRecord, PresentationLogEntry } from './model.js'
 import { summarizePool } from './pools.js'
 import type { RefillOutcome, Wallet } from './wallet.js'
@@ -88,12 +89,37 @@ async function takeChecked(w: Wallet, poolId: string, skipped: SkippedCopy[]): P
   }
 }
 
-async function send(
+type Taken = { queryId: string; copy: CopyRecord; pool: PoolRecord }
+
+/** Take one copy per selected credential; if any take fails, the copies already taken are given back. */
+async function takeAll(
   w: Wallet,
-  request: AuthorizationRequest,
-  plan: PresentationPlan,
-  taken: readonly { queryId: string; copy: CopyRecord; pool: PoolRecord }[],
-): Promise<{ outcome: 'accepted' | 'rejected'; redirectUri?: string; error?: string }> {
+  selection: Selection,
+  pools: Map<string, PoolRecord>,
+  skipped: SkippedCopy[],
+): Promise<Taken[]> {
+  const taken: Taken[] = []
+  try {
+    for (const [queryId, poolIds] of Object.entries(selection))
+      for (const poolId of poolIds)
+        taken.push({ queryId, pool: pools.get(poolId) as PoolRecord, copy: await takeChecked(w, poolId, skipped) })
+  } catch (e) {
+    await w.o.store.release(taken.map((t) => t.copy.id))
+    throw e
+  }
+  return taken
+}
+
+/** The claim paths that leave the wallet for one credential: W3C JWT credentials go whole. */
+function disclosedPaths(plan: PresentationPlan, t: Taken): (string | number | null)[][] {
+  if (t.pool.format === 'jwt_vc_json')
+    return Object.keys(displayClaims(t.pool.format, t.pool.claims)).map((k) => ['credentialSubject', k])
+  const q = plan.queries.find((x) => x.queryId === t.queryId)
+  return q?.candidates.find((c) => c.credentialId === t.pool.id)?.claims.map((c) => [...c.path]) ?? []
+}
+
+/** Sign every presentation first; nothing is sent unless all of them could be made. */
+function buildToken(w: Wallet, request: AuthorizationRequest, plan: PresentationPlan, taken: readonly Taken[]) {
   const byCopy = new Map(taken.map((t) => [t.copy.id, t]))
   const targets = taken.map((t) => ({
     queryId: t.queryId,
@@ -105,16 +131,69 @@ async function send(
         ?.candidates.find((c) => c.credentialId === t.pool.id)
         ?.claims.map((c) => c.path) ?? [],
   }))
+  return buildVpToken(request, targets, async (target, req) => {
+    const t = byCopy.get(target.credentialId) as Taken
+    return w.format(t.pool.format).present(t.copy.credential, target, req, await w.o.keyStore.signer(t.copy.keyRef))
+  })
+}
+
+async function send(
+  w: Wallet,
+  request: AuthorizationRequest,
+  vpToken: Record<string, string[]>,
+): Promise<{ outcome: 'accepted' | 'rejected'; redirectUri?: string; error?: string }> {
   try {
-    const vpToken = await buildVpToken(request, targets, async (target, req) => {
-      const t = byCopy.get(target.credentialId) as (typeof taken)[number]
-      return w.format(t.pool.format).present(t.copy.credential, target, req, await w.o.keyStore.signer(t.copy.keyRef))
-    })
     const answer = await postDirectResponse(w.o.fetcher, request, vpToken)
     return { outcome: 'accepted', ...(typeof answer.redirect_uri === 'string' ? { redirectUri: answer.redirect_uri } : {}) }
   } catch (e) {
     return { outcome: 'rejected', error: (e as { code?: string }).code ?? 'error' }
   }
+}
+
+/** Where the verifier sent the user, without its one-time response code (the log is exportable). */
+function logUri(uri: string | undefined): string | undefined {
+  if (!uri) return undefined
+  try {
+    const u = new URL(uri)
+    return `${u.origin}${u.pathname}`
+  } catch {
+    return undefined
+  }
+}
+
+function logEntry(
+  w: Wallet,
+  request: AuthorizationRequest,
+  plan: PresentationPlan,
+  taken: readonly Taken[],
+  outcome: PresentationLogEntry['outcome'],
+  redirectUri?: string,
+): PresentationLogEntry {
+  const uri = logUri(redirectUri)
+  return {
+    id: w.newId(),
+    at: w.clock.now(),
+    verifier: { clientId: request.clientId, ...(request.verifierSubject ? { subject: request.verifierSubject } : {}) },
+    outcome,
+    credentials: taken.map((t) => ({
+      queryId: t.queryId,
+      poolId: t.pool.id,
+      format: t.pool.format,
+      type: t.pool.type,
+      issuer: t.pool.issuer,
+      claims: disclosedPaths(plan, t),
+    })),
+    ...(uri ? { redirectUri: uri } : {}),
+  }
+}
+
+async function refillLow(w: Wallet, taken: readonly Taken[]): Promise<RefillOutcome[]> {
+  const refills: RefillOutcome[] = []
+  for (const poolId of new Set(taken.map((t) => t.pool.id))) {
+    const p = await w.o.store.getPool(poolId)
+    if (p && summarizePool(p, await w.o.store.listCopies(poolId), w.clock.now()).low) refills.push(await w.refill(poolId))
+  }
+  return refills
 }
 
 /** The presentation flow behind `Wallet.present`. */
@@ -131,7 +210,9 @@ export async function presentWithWallet(w: Wallet, link: string, o: PresentOptio
     )
   const skipped: SkippedCopy[] = []
   const pools = await holdings(w, skipped)
-  const plan = planPresentation(request, [...pools.values()].map(toRecord))
+  const plan = planPresentation(request, [...pools.values()].map(toRecord), {
+    ...(w.o.transactionDataTypes ? { transactionDataTypes: w.o.transactionDataTypes } : {}),
+  })
   if (!plan.satisfiable)
     throw new WalletError('wallet.request_unsatisfiable', 'the wallet holds no credentials that answer this request', {
       details: { queries: plan.queries.filter((q) => q.candidates.length === 0).map((q) => q.queryId), skipped },
@@ -139,46 +220,27 @@ export async function presentWithWallet(w: Wallet, link: string, o: PresentOptio
   const selection = await o.consent(plan, request)
   if (!selection) throw new WalletError('wallet.consent_declined', 'the user declined to share')
   checkSelection(plan, selection)
-  const taken: { queryId: string; copy: CopyRecord; pool: PoolRecord }[] = []
-  for (const [queryId, poolIds] of Object.entries(selection))
-    for (const poolId of poolIds)
-      taken.push({ queryId, pool: pools.get(poolId) as PoolRecord, copy: await takeChecked(w, poolId, skipped) })
-  const sent = await send(w, request, plan, taken)
+  const taken = await takeAll(w, selection, pools, skipped)
+  let vpToken: Record<string, string[]>
+  try {
+    vpToken = await buildToken(w, request, plan, taken)
+  } catch (e) {
+    // nothing left the wallet: the copies go back, and the log says so
+    await w.o.store.release(taken.map((t) => t.copy.id))
+    await w.o.store.appendLog(logEntry(w, request, plan, taken, 'failed'))
+    throw e
+  }
+  const sent = await send(w, request, vpToken)
   await w.retire(taken.filter((t) => t.copy.state === 'used').map((t) => t.copy.id))
-  const log: PresentationLogEntry = {
-    id: w.newId(),
-    at: w.clock.now(),
-    verifier: { clientId: request.clientId, ...(request.verifierSubject ? { subject: request.verifierSubject } : {}) },
-    outcome: sent.outcome,
-    credentials: taken.map((t) => ({
-      queryId: t.queryId,
-      poolId: t.pool.id,
-      format: t.pool.format,
-      type: t.pool.type,
-      issuer: t.pool.issuer,
-      claims:
-        plan.queries
-          .find((q) => q.queryId === t.queryId)
-          ?.candidates.find((c) => c.credentialId === t.pool.id)
-          ?.claims.map((c) => [...c.path]) ?? [],
-    })),
-    ...(sent.redirectUri ? { redirectUri: sent.redirectUri } : {}),
-  }
+  const log = logEntry(w, request, plan, taken, sent.outcome, sent.redirectUri)
   await w.o.store.appendLog(log)
-  const refills: RefillOutcome[] = []
-  if (o.refill !== false) {
-    for (const poolId of new Set(taken.map((t) => t.pool.id))) {
-      const p = await w.o.store.getPool(poolId)
-      if (p && summarizePool(p, await w.o.store.listCopies(poolId), w.clock.now()).low) refills.push(await w.refill(poolId))
-    }
-  }
   return {
     plan,
     selection,
     ...sent,
     used: taken.map((t) => ({ queryId: t.queryId, poolId: t.pool.id, copyId: t.copy.id })),
     skipped,
-    refills,
+    refills: o.refill === false ? [] : await refillLow(w, taken),
     log,
   }
 }

@@ -25,24 +25,28 @@ export function checkState(v: unknown): WalletState {
   return v as unknown as WalletState
 }
 
-function addCopies(s: WalletState, pool: PoolRecord, copies: readonly CopyRecord[]): void {
+/** Check a batch against the state before anything changes (a refused batch leaves no trace). */
+function checkCopies(s: WalletState, pool: PoolRecord, copies: readonly CopyRecord[]): void {
+  const ids = new Set<string>()
   for (const c of copies) {
     if (c.poolId !== pool.id) throw new WalletError('wallet.import_invalid', 'a copy names another pool')
-    if (s.copies[c.id]) throw new WalletError('wallet.import_invalid', 'a copy with this id exists')
+    if (s.copies[c.id] || ids.has(c.id)) throw new WalletError('wallet.import_invalid', 'a copy with this id exists')
+    ids.add(c.id)
   }
-  for (const c of copies) s.copies[c.id] = c
 }
 
 /** The operations, each applied to a state in one synchronous step. */
 export const stateOps = {
   addPool(s: WalletState, pool: PoolRecord, copies: readonly CopyRecord[]): void {
     if (s.pools[pool.id]) throw new WalletError('wallet.import_invalid', 'a pool with this id exists')
+    checkCopies(s, pool, copies)
     s.pools[pool.id] = pool
-    addCopies(s, pool, copies)
+    for (const c of copies) s.copies[c.id] = c
   },
   refillPool(s: WalletState, pool: PoolRecord, copies: readonly CopyRecord[]): void {
     if (!s.pools[pool.id]) throw new WalletError('wallet.pool_unknown', 'no such pool')
-    addCopies(s, pool, copies)
+    checkCopies(s, pool, copies)
+    for (const c of copies) s.copies[c.id] = c
     s.pools[pool.id] = pool
   },
   take(s: WalletState, poolId: string, o: TakeOptions): CopyRecord | undefined {
@@ -56,6 +60,13 @@ export const stateOps = {
       return taken
     }
     return undefined
+  },
+  /** Undo a take that was never presented (nothing left the wallet). */
+  release(s: WalletState, ids: readonly string[]): void {
+    for (const id of ids) {
+      const c = s.copies[id]
+      if (c && c.uses > 0) s.copies[id] = { ...c, uses: c.uses - 1, state: 'unused' }
+    }
   },
   mark(s: WalletState, ids: readonly string[], state: CopyState): void {
     for (const id of ids) {

@@ -86,6 +86,25 @@ export function runWalletStoreContract(name: string, create: () => WalletStore |
       expect(await s.getPool('p')).toBeUndefined()
       await expect(s.take('p', { now: NOW })).rejects.toMatchObject({ code: 'wallet.pool_unknown' })
     })
+    it('a refused batch leaves no trace (no pool, no copy), duplicate copy ids within a batch included', async () => {
+      const s = await create()
+      await s.addPool(testPool('p'), testCopies('p', 1))
+      await expect(s.addPool(testPool('q'), [...testCopies('q', 1), ...testCopies('p', 1)])).rejects.toMatchObject({
+        code: 'wallet.import_invalid',
+      })
+      await expect(s.addPool(testPool('r'), [...testCopies('r', 1), ...testCopies('r', 1)])).rejects.toMatchObject({
+        code: 'wallet.import_invalid',
+      })
+      expect((await s.listPools()).map((p) => p.id)).toEqual(['p'])
+    })
+    it('release gives back a taken copy that was never presented', async () => {
+      const s = await create()
+      await s.addPool(testPool('p'), testCopies('p', 1))
+      const c = await s.take('p', { now: NOW })
+      expect(await s.take('p', { now: NOW })).toBeUndefined()
+      await s.release([c?.id as string])
+      expect((await s.take('p', { now: NOW }))?.id).toBe(c?.id)
+    })
     it('the presentation log appends in order', async () => {
       const s = await create()
       const entry = (id: string) => ({ id, at: NOW, verifier: { clientId: 'x' }, outcome: 'accepted' as const, credentials: [] })

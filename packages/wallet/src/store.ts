@@ -22,6 +22,8 @@ export interface WalletStore {
   listCopies(poolId: string): Promise<CopyRecord[]>
   /** Take a copy for one presentation: `uses + 1`, state `used` once `uses` reaches the pool's maxUses. */
   take(poolId: string, o: TakeOptions): Promise<CopyRecord | undefined>
+  /** Give back copies taken for a presentation that never left the wallet (one use each). */
+  release(copyIds: readonly string[]): Promise<void>
   /** Mark copies (revoked, suspended, expired) so they are never taken again. */
   mark(copyIds: readonly string[], state: CopyState): Promise<void>
   /** Delete copies (a retired one-time copy); returns the deleted records so their keys can be deleted. */

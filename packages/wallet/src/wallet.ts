@@ -12,7 +12,7 @@ import type { TrustAnchorInput } from '@bonafide/jose'
 import { exportPublicJwk, type JwsAlg, jwkThumbprint, type KeyRef, type KeyStore } from '@bonafide/keys'
 import { type CredentialOffer, type ReceivedCredential, type TokenSession, WalletClient } from '@bonafide/openid4vci'
 import { WalletError } from './errors.js'
-import { type DescribedCredential, displayClaims, type WalletFormat } from './formats.js'
+import { type DescribedCredential, datasetKey, type WalletFormat } from './formats.js'
 import { issuanceFormat } from './issuance.js'
 import { type CopyRecord, DEFAULT_POLICY, type PoolPolicy, type PoolRecord, type PresentationLogEntry } from './model.js'
 import { type PoolSummary, summarizePool } from './pools.js'
@@ -28,6 +28,8 @@ export interface WalletOptions {
   fetcher: Fetcher
   /** Roots a verifier's `x509_*` certificate must chain to. */
   verifierTrustAnchors?: readonly TrustAnchorInput[]
+  /** Transaction data types this wallet understands (OpenID4VP §8.4: others are refused). Absent: any type, shown to the user. */
+  transactionDataTypes?: readonly string[]
   /** Check copies' status before presenting them (revoked and suspended copies are skipped). */
   statusChecker?: StatusChecker
   policy?: Partial<PoolPolicy>
@@ -43,6 +45,8 @@ export interface ReceiveOptions {
   /** Which of the offer's configurations to receive (default: all). */
   configurationIds?: readonly string[]
   policy?: Partial<PoolPolicy>
+  /** The offer and issuer metadata from `inspectOffer` (not fetched again). */
+  resolved?: Awaited<ReturnType<Wallet['inspectOffer']>>
 }
 
 export interface ImportItem {
@@ -69,6 +73,7 @@ export class Wallet {
   readonly clock: Clock
   readonly #random: RandomSource
   readonly #formats: Map<string, WalletFormat>
+  #refills: Promise<unknown> = Promise.resolve()
 
   constructor(o: WalletOptions) {
     this.o = o
@@ -113,12 +118,15 @@ export class Wallet {
     return { offer, issuer: await client.resolveIssuer(offer.credential_issuer) }
   }
 
-  /** Receive an offer (pre-authorized code): one pool per offered configuration, each a whole batch. */
+  /**
+   * Receive an offer (pre-authorized code): one pool per offered configuration, each a whole batch. Pass what
+   * `inspectOffer` returned as `resolved` so a one-time `credential_offer_uri` is not fetched twice.
+   */
   async receiveOffer(link: string, o: ReceiveOptions = {}): Promise<PoolRecord[]> {
     const described = new Map<string, DescribedCredential>()
     const client = this.#client(described)
-    const offer = await client.resolveOffer(link)
-    const issuer = await client.resolveIssuer(offer.credential_issuer)
+    const offer = o.resolved?.offer ?? (await client.resolveOffer(link))
+    const issuer = o.resolved?.issuer ?? (await client.resolveIssuer(offer.credential_issuer))
     const ids = o.configurationIds ?? offer.credential_configuration_ids
     for (const id of ids)
       if (!offer.credential_configuration_ids.includes(id))
@@ -128,11 +136,23 @@ export class Wallet {
     const pools: PoolRecord[] = []
     for (const configurationId of ids) {
       const res = await client.requestCredentials(session, { configurationId, count })
-      const pool = this.#newPool(session, configurationId, res.credentials, described, o.policy)
-      await this.o.store.addPool(pool, this.#copies(pool, res.credentials, described))
-      pools.push(pool)
+      await this.#keepOrDropKeys(res.credentials, async () => {
+        const pool = this.#newPool(session, configurationId, res.credentials, described, o.policy)
+        await this.o.store.addPool(pool, this.#copies(pool, res.credentials, described))
+        pools.push(pool)
+      })
     }
     return pools
+  }
+
+  /** Store received copies; if that fails, their freshly generated keys are deleted, not left behind. */
+  async #keepOrDropKeys(received: readonly ReceivedCredential[], store: () => Promise<void>): Promise<void> {
+    try {
+      await store()
+    } catch (e) {
+      for (const r of received) await this.o.keyStore.delete(r.keyRef)
+      throw e
+    }
   }
 
   #newPool(
@@ -143,7 +163,9 @@ export class Wallet {
     policy?: Partial<PoolPolicy>,
   ): PoolRecord {
     const first = described.get(String(received[0]?.credential))
-    if (!first) throw new WalletError('wallet.credential_invalid', 'the issuer sent no credential')
+    if (!first)
+      throw new WalletError('wallet.credential_invalid', 'the issuer sent no credential (deferred issuance is not kept)')
+    this.#sameDataset(received.map((r) => described.get(String(r.credential))))
     const meta = session.issuer.metadata
     const conf = meta.credential_configurations_supported[configurationId] as Record<string, unknown> | undefined
     const display = (conf?.credential_metadata as { display?: { name?: string }[] } | undefined)?.display?.[0]?.name
@@ -166,6 +188,14 @@ export class Wallet {
       },
       createdAt: this.clock.now(),
     }
+  }
+
+  /** All copies of a pool carry one dataset (same format, type, issuer and claims). */
+  #sameDataset(ds: readonly (DescribedCredential | undefined)[]): void {
+    const key = (d: DescribedCredential | undefined) => (d ? datasetKey(d) : '')
+    const first = key(ds[0])
+    if (ds.some((d) => key(d) !== first))
+      throw new WalletError('wallet.credential_invalid', 'the copies of one batch must hold the same dataset')
   }
 
   #copies(pool: PoolRecord, received: readonly ReceivedCredential[], described: Map<string, DescribedCredential>): CopyRecord[] {
@@ -200,9 +230,11 @@ export class Wallet {
       described.push(d)
     }
     const first = described[0] as DescribedCredential
-    const key = (d: DescribedCredential) => JSON.stringify([d.format, d.type, d.issuer, displayClaims(d.format, d.claims)])
-    if (described.some((d) => key(d) !== key(first)))
+    if (described.some((d) => datasetKey(d) !== datasetKey(first)))
       throw new WalletError('wallet.import_invalid', 'the copies of one pool must hold the same dataset')
+    const thumbs = new Set(described.map((d) => jwkThumbprint(d.holderKey)))
+    if (thumbs.size !== items.length || new Set(items.map((i) => i.credential)).size !== items.length)
+      throw new WalletError('wallet.import_invalid', 'each copy needs its own credential and its own key')
     const pool: PoolRecord = {
       id: this.newId(),
       format: first.format,
@@ -230,7 +262,12 @@ export class Wallet {
         ...(d.status ? { status: d.status } : {}),
       })
     }
-    await this.o.store.addPool(pool, copies)
+    try {
+      await this.o.store.addPool(pool, copies)
+    } catch (e) {
+      for (const c of copies) await this.o.keyStore.delete(c.keyRef)
+      throw e
+    }
     return pool
   }
 
@@ -269,44 +306,78 @@ export class Wallet {
     for (const c of await this.o.store.deleteCopies(copyIds)) await this.o.keyStore.delete(c.keyRef)
   }
 
+  /**
+   * Retire copies left `used` by a presentation that was interrupted (a crash between taking and retiring):
+   * they must never be offered again, and their keys go. Not for a wallet with presentations in flight.
+   */
+  async sweepInterrupted(): Promise<number> {
+    let n = 0
+    for (const p of await this.o.store.listPools()) {
+      const used = (await this.o.store.listCopies(p.id)).filter((c) => c.state === 'used').map((c) => c.id)
+      await this.retire(used)
+      n += used.length
+    }
+    return n
+  }
+
   /** Delete a pool and every key of its copies. */
   async deletePool(id: string): Promise<void> {
     for (const c of await this.o.store.deletePool(id)) await this.o.keyStore.delete(c.keyRef)
   }
 
   /**
-   * Top up a pool that ran below its minimum: with the issuer's refresh token when it gave one
-   * (rotated and stored), otherwise report that a new offer is needed.
+   * Top up a pool that ran below its minimum: with the issuer's refresh token when it gave one, otherwise report
+   * that a new offer is needed. The rotated token is stored as soon as the issuer returns it (before asking for
+   * credentials) and on every pool that shared the old one (one grant, several configurations). Refills of one
+   * wallet run one at a time, so two presentations never spend the same token.
    */
-  async refill(poolId: string): Promise<RefillOutcome> {
+  refill(poolId: string): Promise<RefillOutcome> {
+    const run = () => this.#refill(poolId)
+    const p = this.#refills.then(run, run)
+    this.#refills = p.catch(() => undefined)
+    return p
+  }
+
+  async #refill(poolId: string): Promise<RefillOutcome> {
     const pool = await this.o.store.getPool(poolId)
     if (!pool) throw new WalletError('wallet.pool_unknown', 'no such pool')
+    const now = this.clock.now()
+    if (!summarizePool(pool, await this.o.store.listCopies(poolId), now).low) return { poolId, added: 0 }
     const src = pool.source
     if (!src?.refreshToken) return { poolId, needsOffer: true, reason: 'the issuer gave no refresh token: a new offer is needed' }
     const described = new Map<string, DescribedCredential>()
     const client = this.#client(described)
+    let received: readonly ReceivedCredential[] = []
     try {
       const issuer = await client.resolveIssuer(src.credentialIssuer)
       const session = await client.refresh({
         issuer,
         token: { access_token: '', token_type: 'Bearer', refresh_token: src.refreshToken } as TokenSession['token'],
       })
+      const rotated = session.token.refresh_token
+      if (typeof rotated === 'string' && rotated !== src.refreshToken) await this.#rotate(src.refreshToken, rotated)
       const res = await client.requestCredentials(session, { configurationId: src.configurationId, count: src.batchSize })
-      for (const r of res.credentials) {
-        const d = described.get(String(r.credential))
-        if (!d || d.type !== pool.type) throw new WalletError('wallet.credential_invalid', 'a refill copy is of another type')
-      }
-      const rt = session.token.refresh_token
-      const { refreshToken: _used, ...rest } = src
-      const next: PoolRecord = { ...pool, source: { ...rest, ...(typeof rt === 'string' ? { refreshToken: rt } : {}) } }
-      await this.o.store.refillPool(next, this.#copies(pool, res.credentials, described))
-      return { poolId, added: res.credentials.length }
+      received = res.credentials
+      await this.#keepOrDropKeys(received, async () => {
+        const ds = received.map((r) => described.get(String(r.credential)))
+        this.#sameDataset(ds)
+        if (ds[0] && (ds[0].type !== pool.type || ds[0].format !== pool.format))
+          throw new WalletError('wallet.credential_invalid', 'a refill copy is of another type')
+        const current = (await this.o.store.getPool(poolId)) ?? pool
+        await this.o.store.refillPool(current, this.#copies(current, received, described))
+      })
+      return { poolId, added: received.length }
     } catch (e) {
-      return {
-        poolId,
-        needsOffer: true,
-        reason: `refresh failed (${(e as { code?: string }).code ?? 'error'}): a new offer is needed`,
-      }
+      const why = (e as { code?: string; error?: string }).code ?? (e as { error?: string }).error ?? 'error'
+      return { poolId, needsOffer: true, reason: `refresh failed (${why}): a new offer is needed` }
+    }
+  }
+
+  /** Replace a rotated refresh token on every pool that held it. */
+  async #rotate(old: string, next: string): Promise<void> {
+    for (const p of await this.o.store.listPools()) {
+      if (p.source?.refreshToken !== old) continue
+      await this.o.store.refillPool({ ...p, source: { ...p.source, refreshToken: next } }, [])
     }
   }
 }

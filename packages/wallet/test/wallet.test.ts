@@ -136,7 +136,7 @@ describe('a pool of one-time-use copies, presented over real HTTP', async () => 
       queries: [
         { queryId: 'sd', role: 'required', candidates: [{ claims: [{ path: ['family_name'], values: ['Mustermann'] }] }] },
         { queryId: 'md', role: 'required', candidates: [{ claims: [{ path: [NS, 'age_over_18'], values: [true] }] }] },
-        { queryId: 'extra', role: 'optional', candidates: [] },
+        { queryId: 'extra', role: 'alternative', candidates: [] },
       ],
     })
     const result = await world.verifier.result(sessionId)

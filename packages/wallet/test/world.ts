@@ -1,7 +1,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createSafeFetcher, type Fetcher, type JsonObject } from '@bonafide/core'
-import { createLocalSigner, MemoryKeyStore } from '@bonafide/keys'
+import { createLocalSigner, type KeyStore, MemoryKeyStore } from '@bonafide/keys'
 import { createNodeListener } from '@bonafide/oauth2'
 import { createIssuer, MemoryIssuerStore } from '@bonafide/openid4vci'
 import { msoMdocFormat, sdJwtVcFormat } from '@bonafide/openid4vci/formats'
@@ -93,10 +93,13 @@ export async function startWorld(o: { refreshTokens?: boolean } = {}) {
     verifierRoot: verifierPki.root.pem,
     offer: async (ids = ['pid_sd_jwt', 'pid_mdoc']) => (await issuer.createOffer({ configurationIds: ids })).link,
     /** A wallet trusting this world's issuer and verifier. */
-    wallet(store: WalletStore = new MemoryWalletStore(), extra: { statusChecks?: boolean; clock?: { now(): number } } = {}) {
+    wallet(
+      store: WalletStore = new MemoryWalletStore(),
+      extra: { statusChecks?: boolean; clock?: { now(): number }; keyStore?: KeyStore } = {},
+    ) {
       return new Wallet({
         store,
-        keyStore: new MemoryKeyStore(),
+        keyStore: extra.keyStore ?? new MemoryKeyStore(),
         fetcher,
         formats: [
           sdJwtVcWalletFormat({ issuerKeys: { trustAnchors: [issuerPki.root.pem], requireIssInSan: false } }),

@@ -57,16 +57,27 @@ function fetcherFor(local: boolean | undefined): Fetcher {
   }
 }
 
+/** The wallet's trust settings; a missing file is a new wallet, a broken one is an error (never silently less trust). */
 async function readConfig(dir: string): Promise<WalletConfig> {
+  const file = join(dir, 'config.json')
+  let text: string
   try {
-    const v = parseJson(await readFile(join(dir, 'config.json'), 'utf8'), { maxLength: 1 << 20 })
-    const list = (x: unknown) => (Array.isArray(x) ? x.filter((s): s is string => typeof s === 'string') : [])
-    if (isJsonObject(v))
-      return { issuerTrustAnchors: list(v.issuerTrustAnchors), verifierTrustAnchors: list(v.verifierTrustAnchors) }
-  } catch {
-    // a new wallet
+    text = await readFile(file, 'utf8')
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { issuerTrustAnchors: [], verifierTrustAnchors: [] }
+    throw new UsageError(`cannot read ${file}`)
   }
-  return { issuerTrustAnchors: [], verifierTrustAnchors: [] }
+  let v: unknown
+  try {
+    v = parseJson(text, { maxLength: 1 << 20 })
+  } catch {
+    v = undefined
+  }
+  const list = (x: unknown) => (Array.isArray(x) && x.every((s) => typeof s === 'string') ? (x as string[]) : undefined)
+  const issuer = isJsonObject(v) ? list(v.issuerTrustAnchors) : undefined
+  const verifier = isJsonObject(v) ? list(v.verifierTrustAnchors) : undefined
+  if (!issuer || !verifier) throw new UsageError(`${file} is corrupt: fix or remove it`)
+  return { issuerTrustAnchors: issuer, verifierTrustAnchors: verifier }
 }
 
 /** A trust anchor from a PEM file or (for the demos) a URL serving one. */
@@ -102,9 +113,11 @@ async function openWallet(
     await writeFileAtomic(join(dir, 'config.json'), JSON.stringify(config, null, 2))
   }
   const anchors = config.issuerTrustAnchors
+  const keyStore = new FileKeyStore(join(dir, 'keys'), { passphrase })
+  await keyStore.unlock() // a wrong passphrase stops here, before any key is used or written
   return new Wallet({
     store: new FileWalletStore(dir),
-    keyStore: new FileKeyStore(join(dir, 'keys'), { passphrase }),
+    keyStore,
     fetcher,
     formats: [
       sdJwtVcWalletFormat({
@@ -119,12 +132,29 @@ async function openWallet(
 }
 
 /** An X.509 subject on one line. */
-const oneLine = (subject: string | undefined) => subject?.split('\n').join(', ')
+const oneLine = (subject: string | undefined) => (subject === undefined ? undefined : safe(subject.split('\n').join(', ')))
+
+/** Text from an issuer or verifier, safe for a terminal: control characters (escape sequences) removed. */
+function safe(s: string): string {
+  let out = ''
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0
+    if (c >= 0x20 && (c < 0x7f || c > 0x9f)) out += ch
+  }
+  return out
+}
+
+/** A pool for --json output: the refresh token is a secret and never printed. */
+function publicSummary(s: PoolSummary) {
+  if (!s.pool.source) return s
+  const { refreshToken, ...source } = s.pool.source
+  return { ...s, pool: { ...s.pool, source: { ...source, hasRefreshToken: refreshToken !== undefined } } }
+}
 
 const fmtDate = (ms?: number) => (ms === undefined ? '—' : new Date(ms).toISOString().slice(0, 10))
 
 function fmtValue(v: JsonValue | undefined): string {
-  const s = typeof v === 'string' ? v : JSON.stringify(v)
+  const s = safe(typeof v === 'string' ? v : (JSON.stringify(v) ?? ''))
   return s.length > 60 ? `${s.slice(0, 57)}…` : s
 }
 
@@ -154,15 +184,16 @@ function describePlan(plan: PresentationPlan): string[] {
     const c = q.candidates.find((x) => x.credentialId === chosen) ?? q.candidates[0]
     const label = q.role === 'required' ? 'required' : q.role === 'optional' ? 'optional' : 'alternative'
     if (!c) {
-      lines.push(`  [${label}] ${q.queryId} (${q.format}): nothing in this wallet answers it`)
+      lines.push(`  [${label}] ${safe(q.queryId)} (${safe(q.format)}): nothing in this wallet answers it`)
       continue
     }
     lines.push(
-      `  [${label}] ${q.queryId}: ${c.record.vct ?? c.record.doctype ?? c.record.types?.join(' ')} from pool ${c.credentialId.slice(0, 8)}${chosen ? '' : ' (not sent unless chosen)'}`,
+      `  [${label}] ${safe(q.queryId)}: ${c.record.vct ?? c.record.doctype ?? c.record.types?.join(' ')} from pool ${c.credentialId.slice(0, 8)}${chosen ? '' : ' (not sent unless chosen)'}`,
     )
     for (const k of c.claims)
-      lines.push(`      ${k.path.join('.')} = ${k.values.map((v) => fmtValue(v)).join(', ') || '(whole credential)'}`)
-    if (q.transactionData.length) lines.push(`      and signs transaction data: ${q.transactionData.join(', ')}`)
+      lines.push(`      ${safe(k.path.join('.'))} = ${k.values.map((v) => fmtValue(v)).join(', ') || '(whole credential)'}`)
+    if (q.format === 'jwt_vc_json') lines.push('      (a W3C credential is shown whole: every claim in it is disclosed)')
+    if (q.transactionData.length) lines.push(`      and signs transaction data: ${q.transactionData.map(safe).join(', ')}`)
     if (q.candidates.length > 1) lines.push(`      (${q.candidates.length - 1} other credential(s) could answer)`)
   }
   return lines
@@ -180,7 +211,8 @@ async function runReceive(args: string[], io: Io): Promise<number> {
   const count = values.count === undefined ? 10 : Number(values.count)
   if (!Number.isInteger(count) || count < 1 || count > 100) throw new UsageError('--count must be 1..100')
   const wallet = await openWallet(values, io, 'issuerTrustAnchors')
-  const { offer, issuer } = await wallet.inspectOffer(link)
+  const resolved = await wallet.inspectOffer(link)
+  const { offer, issuer } = resolved
   const display = issuer.metadata.display
   const name = Array.isArray(display) && isJsonObject(display[0]) ? display[0].name : undefined
   if (!values.json) {
@@ -191,9 +223,9 @@ async function runReceive(args: string[], io: Io): Promise<number> {
     }
     io.err(`Receiving ${count} copies of each…`)
   }
-  const pools = await wallet.receiveOffer(link, { count, ...(values['tx-code'] ? { txCode: values['tx-code'] } : {}) })
+  const pools = await wallet.receiveOffer(link, { count, resolved, ...(values['tx-code'] ? { txCode: values['tx-code'] } : {}) })
   const summaries = (await wallet.list()).filter((s) => pools.some((p) => p.id === s.pool.id))
-  if (values.json) io.out(JSON.stringify({ issuer: offer.credential_issuer, pools: summaries }))
+  if (values.json) io.out(JSON.stringify({ issuer: offer.credential_issuer, pools: summaries.map(publicSummary) }))
   else for (const s of summaries) io.out(describePool(s).join('\n'))
   return 0
 }
@@ -201,8 +233,10 @@ async function runReceive(args: string[], io: Io): Promise<number> {
 async function runList(args: string[], io: Io): Promise<number> {
   const { values } = parseArgs({ args, strict: true, options: COMMON })
   const wallet = await openWallet(values, io, 'issuerTrustAnchors')
+  const swept = await wallet.sweepInterrupted()
+  if (swept && !values.json) io.err(`Retired ${swept} copies left used by an interrupted presentation.`)
   const pools = await wallet.list()
-  if (values.json) io.out(JSON.stringify(pools))
+  if (values.json) io.out(JSON.stringify(pools.map(publicSummary)))
   else io.out(pools.length ? pools.map((s) => describePool(s).join('\n')).join('\n\n') : 'The wallet is empty.')
   return 0
 }
@@ -225,7 +259,8 @@ async function runPresent(args: string[], io: Io): Promise<number> {
         if (!values.json) io.err(text)
         return plan.selection
       }
-      io.out(text)
+      if (values.json) io.err(text)
+      else io.out(text)
       return (await io.confirm?.('Share these with the verifier?')) ? plan.selection : undefined
     },
   })
@@ -241,7 +276,7 @@ async function runPresent(args: string[], io: Io): Promise<number> {
   if (values.json) io.out(JSON.stringify(summary))
   else {
     io.out(`The verifier ${r.outcome === 'accepted' ? 'accepted' : `rejected (${r.error})`} the presentation.`)
-    if (r.redirectUri) io.out(`Continue at ${r.redirectUri}`)
+    if (r.redirectUri) io.out(`Continue at ${safe(r.redirectUri)}`)
     for (const s of r.skipped) io.out(`Skipped a ${s.reason} copy from pool ${s.poolId.slice(0, 8)}.`)
     for (const f of r.refills)
       io.out(
@@ -277,7 +312,12 @@ function jsonErrors(h: Handler): Handler {
     try {
       return await h(args, io)
     } catch (e) {
-      if (!args.includes('--json') || !isVcError(e)) throw e
+      if (!args.includes('--json')) throw e
+      if (!isVcError(e)) {
+        const code = e instanceof UsageError ? 'usage' : 'failed'
+        io.out(JSON.stringify({ error: { code, message: (e as Error)?.message ?? String(e) } }))
+        throw e // the CLI still prints it on stderr with its exit code
+      }
       io.out(JSON.stringify({ error: { code: e.code, message: e.message } }))
       return 1
     }

@@ -49,6 +49,8 @@ export interface PresentationPlan {
   readonly satisfiable: boolean
   /** The default answer: query id → the credential ids to present (first candidate of each chosen query). */
   readonly selection: Readonly<Record<string, readonly string[]>>
+  /** Transaction data to sign, each with the query ids it may be bound to (one of them is used). */
+  readonly transactionData: readonly { readonly type: string; readonly credentialIds: readonly string[] }[]
 }
 
 /** Transaction data (§8.4) as the wallet sees it: type and the query ids it binds to. */
@@ -65,6 +67,19 @@ export function decodeTransactionData(encoded: string): { type: string; credenti
   throw new Openid4vpError('openid4vp.request_invalid', 'transaction_data entry is malformed')
 }
 
+/** §8.4: every entry names credential queries of this request, and (when the wallet says which) a type it knows. */
+function checkTransactionData(request: PlannableRequest, known?: readonly string[]) {
+  const ids = new Set(request.dcql.credentials.map((c) => c.id))
+  return (request.transactionData ?? []).map((encoded) => {
+    const t = decodeTransactionData(encoded)
+    if (!t.credentialIds.every((id) => ids.has(id)))
+      throw new Openid4vpError('openid4vp.request_invalid', 'transaction_data names a credential query the request does not have')
+    if (known && !known.includes(t.type))
+      throw new Openid4vpError('openid4vp.request_invalid', 'transaction_data of a type this wallet does not support')
+    return { ...t, encoded }
+  })
+}
+
 function roles(q: DcqlQuery, satisfied: (id: string) => boolean): Map<string, PlannedQuery['role']> {
   const out = new Map<string, PlannedQuery['role']>()
   if (!q.credential_sets) {
@@ -72,7 +87,8 @@ function roles(q: DcqlQuery, satisfied: (id: string) => boolean): Map<string, Pl
     return out
   }
   for (const s of q.credential_sets) {
-    const chosen = s.options.find((o) => o.every(satisfied)) ?? s.options[0] ?? []
+    // an optional set is offered only when one of its options can be answered whole
+    const chosen = s.options.find((o) => o.every(satisfied)) ?? (s.required ? (s.options[0] ?? []) : [])
     for (const id of chosen) if (out.get(id) !== 'required') out.set(id, s.required ? 'required' : 'optional')
   }
   for (const c of q.credentials) if (!out.has(c.id)) out.set(c.id, 'alternative')
@@ -87,10 +103,11 @@ function roles(q: DcqlQuery, satisfied: (id: string) => boolean): Map<string, Pl
 export function planPresentation(
   request: PlannableRequest,
   wallet: CredentialIndex | readonly CredentialRecord[],
+  o: { transactionDataTypes?: readonly string[] } = {},
 ): PresentationPlan {
   const m = matchDcql(request.dcql, wallet)
   const role = roles(request.dcql, (id) => m.queries[id]?.satisfied === true)
-  const td = (request.transactionData ?? []).map(decodeTransactionData)
+  const td = checkTransactionData(request, o.transactionDataTypes)
   const queries: PlannedQuery[] = request.dcql.credentials.map((q) => {
     const match = m.queries[q.id]
     const candidates = (match?.candidates ?? []).map((c) => ({
@@ -127,6 +144,7 @@ export function planPresentation(
     })),
     satisfiable: m.satisfied,
     selection,
+    transactionData: td.map((t) => ({ type: t.type, credentialIds: t.credentialIds })),
   }
 }
 
@@ -146,6 +164,14 @@ export function checkSelection(plan: PresentationPlan, selection: Readonly<Recor
         throw new Openid4vpError('openid4vp.credential_missing', `credential is not a candidate for query ${id}`)
   }
   const answered = (id: string) => (selection[id]?.length ?? 0) > 0
+  for (const t of plan.transactionData)
+    if (!t.credentialIds.some(answered))
+      throw new Openid4vpError('openid4vp.credential_missing', `transaction data ${t.type} needs one of its credentials selected`)
+  for (const s of plan.credentialSets) {
+    const touched = s.options.some((o) => o.some(answered))
+    if (touched && !s.options.some((o) => o.every(answered)))
+      throw new Openid4vpError('openid4vp.credential_missing', `credential set ${s.index} must be answered by a whole option`)
+  }
   if (plan.credentialSets.length === 0) {
     for (const q of plan.queries)
       if (!answered(q.queryId)) throw new Openid4vpError('openid4vp.credential_missing', `query ${q.queryId} is required`)

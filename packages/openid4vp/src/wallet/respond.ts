@@ -75,16 +75,20 @@ export async function buildVpToken(
   targets: readonly Omit<PresentationTarget, 'transactionData'>[],
   present: Presenter,
 ): Promise<Record<string, string[]>> {
-  const td = request.transactionData ?? []
+  // §8.4: an entry naming several credential queries is bound to one of them only (the first answered).
+  const answered = new Set(targets.map((t) => t.queryId))
   const bound = new Map<string, string[]>()
-  for (const t of td) {
-    const { credentialIds } = decodeTransactionData(t)
-    for (const id of credentialIds) {
-      let list = bound.get(id)
-      if (!list) bound.set(id, (list = []))
-      list.push(t)
-    }
+  for (const t of request.transactionData ?? []) {
+    const id = decodeTransactionData(t).credentialIds.find((c) => answered.has(c))
+    if (id === undefined)
+      throw new Openid4vpError('openid4vp.credential_missing', 'transaction data is bound to no answered query')
+    let list = bound.get(id)
+    if (!list) bound.set(id, (list = []))
+    list.push(t)
   }
+  for (const t of targets)
+    if (bound.has(t.queryId) && t.format !== 'dc+sd-jwt')
+      throw new Openid4vpError('openid4vp.request_invalid', `transaction data cannot be bound to a ${t.format} presentation`)
   const out: Record<string, string[]> = {}
   for (const t of targets) {
     const p = await present({ ...t, transactionData: bound.get(t.queryId) ?? [] }, request)
