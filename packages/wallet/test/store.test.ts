@@ -31,6 +31,17 @@ describe('FileWalletStore', () => {
     expect(new Set(ids).size).toBe(12)
   })
 
+  it('a lock left by a dead process, or by an earlier life of our own pid, is taken over', async () => {
+    const dir = await tempDir()
+    const s = new FileWalletStore(dir)
+    await s.addPool(testPool('p'), testCopies('p', 2))
+    await writeFile(join(dir, 'wallet.lock'), `${process.pid} not-a-token-we-hold`)
+    expect((await s.take('p', { now: 0 }))?.id).toBe('p-c0')
+    await writeFile(join(dir, 'wallet.lock'), '2147483646 gone')
+    expect((await s.take('p', { now: 0 }))?.id).toBe('p-c1')
+    expect((await readdir(dir)).filter((n) => n.startsWith('wallet.lock'))).toEqual([])
+  })
+
   it('a corrupt wallet.json is reported as such, not half-read', async () => {
     const dir = await tempDir()
     await writeFile(join(dir, 'wallet.json'), '{"v":1,"pools":{},"copies":{"x":{"poolId":"nope"}},"log":[]}')
@@ -66,6 +77,7 @@ async function runAndKill(script: string, dir: string, mode: string, afterLines:
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const lines: string[] = []
+  let ended: { code: number | null; signal: NodeJS.Signals | null } = { code: null, signal: null }
   let buf = ''
   await new Promise<void>((done) => {
     child.stdout.on('data', (d: Buffer) => {
@@ -77,11 +89,12 @@ async function runAndKill(script: string, dir: string, mode: string, afterLines:
       if (lines.length >= afterLines && !child.killed) setTimeout(() => child.kill('SIGKILL'), Math.random() * 8)
     })
     child.on('exit', (code, signal) => {
-      // the child only ever ends by the kill (imports) or by running out of copies (takes)
-      expect(signal === 'SIGKILL' || (mode === 'take' && code === 0)).toBe(true)
+      ended = { code, signal }
       done()
     })
   })
+  // the child only ever ends by the kill (imports) or by running out of copies (takes)
+  expect(ended.signal === 'SIGKILL' || (mode === 'take' && ended.code === 0)).toBe(true)
   return lines
 }
 
