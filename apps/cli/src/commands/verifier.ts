@@ -12,9 +12,10 @@ import { type Command, type Io, UsageError } from '../io.js'
 import { readPublicKeys } from '../keyfile.js'
 import { serveUntilStopped, withSubcommands } from '../subcommands.js'
 
-const HELP = `bonafide verifier demo [--port N] [--response-mode direct_post|direct_post.jwt] (--trust-anchor PEM | --issuer-key FILE)…
+const HELP = `bonafide verifier demo [--port N] [--response-mode direct_post|direct_post.jwt] [--client-id-prefix x509_san_dns|redirect_uri]
+    (--trust-anchor PEM | --issuer-key FILE)…
   Starts a standalone OpenID4VP verifier on 127.0.0.1 (memory store, a generated x509_san_dns certificate for
-  localhost) that trusts the issuers it is told about (repeatable options) and checks each credential's
+  localhost, or an unsigned redirect_uri client id) that trusts the issuers it is told about (repeatable options) and checks each credential's
   status list (revoked, suspended and undetermined are reported apart).
   Prints {"verifier":URL}. POST /demo/request with a DCQL query as the body (optionally ?transaction_data=…)
   answers {"request":"openid4vp://…","session":ID}; GET /demo/result/ID answers the validation result;
@@ -27,6 +28,7 @@ async function runDemo(args: string[], io: Io): Promise<number> {
     options: {
       port: { type: 'string' },
       'response-mode': { type: 'string' },
+      'client-id-prefix': { type: 'string' },
       'trust-anchor': { type: 'string', multiple: true },
       'issuer-key': { type: 'string', multiple: true },
       help: { type: 'boolean' },
@@ -39,6 +41,9 @@ async function runDemo(args: string[], io: Io): Promise<number> {
   const mode = values['response-mode'] ?? 'direct_post'
   if (mode !== 'direct_post' && mode !== 'direct_post.jwt')
     throw new UsageError('--response-mode must be direct_post or direct_post.jwt')
+  const prefix = values['client-id-prefix'] ?? 'x509_san_dns'
+  if (prefix !== 'x509_san_dns' && prefix !== 'redirect_uri')
+    throw new UsageError('--client-id-prefix must be x509_san_dns or redirect_uri')
   const port = values.port === undefined ? 8090 : Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0..65535')
   const anchors = await Promise.all((values['trust-anchor'] ?? []).map((p) => readTextFile(p, '--trust-anchor')))
@@ -60,9 +65,10 @@ async function runDemo(args: string[], io: Io): Promise<number> {
     trust: { ...(anchors.length ? { trustAnchors: anchors } : {}), ...(keys.length ? { keys } : {}) },
   })
   const verifier = new Verifier({
-    clientId: 'x509_san_dns:localhost',
-    signer: pki.leafSigner,
-    x5c: pki.x5c,
+    // redirect_uri (§5.9.3): the client id is the response URI and the request is not signed
+    ...(prefix === 'redirect_uri'
+      ? { clientId: `redirect_uri:${origin}/response` }
+      : { clientId: 'x509_san_dns:localhost', signer: pki.leafSigner, x5c: pki.x5c }),
     responseUri: `${origin}/response`,
     responseMode: mode,
     validators: [
