@@ -15,6 +15,8 @@ export interface PoolSource {
   readonly credentialIssuer: string
   readonly configurationId: string
   readonly refreshToken?: string
+  /** The DPoP key the grant's tokens are bound to (RFC 9449): a refill must prove possession of it again. */
+  readonly dpopKey?: KeyRef
   /** How many copies a refill asks for. */
   readonly batchSize: number
 }

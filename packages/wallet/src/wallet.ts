@@ -33,6 +33,8 @@ export interface WalletOptions {
   /** Check copies' status before presenting them (revoked and suspended copies are skipped). */
   statusChecker?: StatusChecker
   policy?: Partial<PoolPolicy>
+  /** Bind tokens with DPoP (RFC 9449); the key is kept with the grant so refills can use the refresh token. */
+  dpop?: boolean
   alg?: JwsAlg
   clock?: Clock
   random?: RandomSource
@@ -106,6 +108,7 @@ export class Wallet {
       formats: [...this.#formats.values()].map((f) => issuanceFormat(f, described)),
       clock: this.clock,
       ...(this.o.alg ? { alg: this.o.alg } : {}),
+      ...(this.o.dpop ? { dpop: true } : {}),
     })
   }
 
@@ -170,6 +173,7 @@ export class Wallet {
     const conf = meta.credential_configurations_supported[configurationId] as Record<string, unknown> | undefined
     const display = (conf?.credential_metadata as { display?: { name?: string }[] } | undefined)?.display?.[0]?.name
     const rt = session.token.refresh_token
+    const dpopKey = session.dpop?.keyRef
     return {
       id: this.newId(),
       format: first.format,
@@ -185,6 +189,7 @@ export class Wallet {
         configurationId,
         batchSize: received.length,
         ...(typeof rt === 'string' ? { refreshToken: rt } : {}),
+        ...(dpopKey ? { dpopKey } : {}),
       },
       createdAt: this.clock.now(),
     }
@@ -320,9 +325,12 @@ export class Wallet {
     return n
   }
 
-  /** Delete a pool and every key of its copies. */
+  /** Delete a pool and every key of its copies (and the grant's DPoP key once no pool uses it). */
   async deletePool(id: string): Promise<void> {
+    const dpopKey = (await this.o.store.getPool(id))?.source?.dpopKey
     for (const c of await this.o.store.deletePool(id)) await this.o.keyStore.delete(c.keyRef)
+    const same = (k?: KeyRef) => !!k && k.store === dpopKey?.store && k.id === dpopKey.id
+    if (dpopKey && !(await this.o.store.listPools()).some((p) => same(p.source?.dpopKey))) await this.o.keyStore.delete(dpopKey)
   }
 
   /**
@@ -353,6 +361,7 @@ export class Wallet {
       const session = await client.refresh({
         issuer,
         token: { access_token: '', token_type: 'Bearer', refresh_token: src.refreshToken } as TokenSession['token'],
+        ...(src.dpopKey ? { dpop: await this.o.keyStore.signer(src.dpopKey) } : {}),
       })
       const rotated = session.token.refresh_token
       if (typeof rotated === 'string' && rotated !== src.refreshToken) await this.#rotate(src.refreshToken, rotated)

@@ -30,7 +30,7 @@ async function serve(handler: () => (req: Request) => Promise<Response>, host = 
 }
 
 /** An issuer (PID as SD-JWT VC and mdoc, batches of 10, refresh tokens, Token Status List) and a verifier, on 127.0.0.1. */
-export async function startWorld(o: { refreshTokens?: boolean } = {}) {
+export async function startWorld(o: { refreshTokens?: boolean; dpop?: boolean } = {}) {
   const issuerPki = await createDevChain()
   const verifierPki = await createDevChain({ dnsNames: ['localhost'], leafDays: 800 })
   const signer = createLocalSigner(issuerPki.leaf.key, { store: 't', id: 'issuer' }, 'ES256')
@@ -56,6 +56,7 @@ export async function startWorld(o: { refreshTokens?: boolean } = {}) {
     claims: ({ configurationId }) => (configurationId === 'pid_mdoc' ? PID_MDOC_CLAIMS : PID_CLAIMS),
     authorize: () => ({ subject: 'erika' }),
     ...(o.refreshTokens === false ? {} : { refreshTokenTtlSeconds: 3600 }),
+    ...(o.dpop ? { dpop: { required: true, nonce: true } } : {}),
   })
   issuerHandler = (req) => (new URL(req.url).pathname.startsWith('/status/') ? statusHandler(req) : issuer.handle(req))
 
@@ -95,7 +96,7 @@ export async function startWorld(o: { refreshTokens?: boolean } = {}) {
     /** A wallet trusting this world's issuer and verifier. */
     wallet(
       store: WalletStore = new MemoryWalletStore(),
-      extra: { statusChecks?: boolean; clock?: { now(): number }; keyStore?: KeyStore } = {},
+      extra: { statusChecks?: boolean; clock?: { now(): number }; keyStore?: KeyStore; dpop?: boolean } = {},
     ) {
       return new Wallet({
         store,
@@ -116,6 +117,7 @@ export async function startWorld(o: { refreshTokens?: boolean } = {}) {
             }
           : {}),
         ...(extra.clock ? { clock: extra.clock } : {}),
+        ...(extra.dpop ? { dpop: true } : {}),
       })
     },
     close: async () => {
