@@ -75,7 +75,12 @@ describe('bonafide wallet against bonafide issuer demo and verifier demo (real H
   it('receives a batch, answers a PID request ten times with ten different copies, lists and logs', async () => {
     const offer = issuer.started.offer as string
     const anchor = `${issuer.started.issuer}/demo/trust-anchor.pem`
-    const rec = await cli(['wallet', 'receive', offer, '--local', '--trust-anchor', anchor, '--count', '10', '--json'], { env })
+    const rec = await cli(
+      ['wallet', 'receive', offer, '--local', '--dpop', '--trust-anchor', anchor, '--count', '10', '--json'],
+      {
+        env,
+      },
+    )
     expect(rec.code).toBe(0)
     const received = JSON.parse(rec.out) as { pools: { unused: number; pool: { type: string } }[] }
     expect(received.pools.map((p) => [p.pool.type, p.unused])).toEqual([

@@ -20,8 +20,9 @@ const HELP = `bonafide wallet <command> [--wallet DIR] [--local] [--json]
   Data lives in DIR (--wallet or BONAFIDE_WALLET); holder keys are encrypted with
   BONAFIDE_WALLET_PASSPHRASE. --local allows http:// on 127.0.0.1 (to try the demos).
 
-  wallet receive OFFER_URI [--tx-code CODE] [--count N] [--trust-anchor PEM|URL]…
+  wallet receive OFFER_URI [--tx-code CODE] [--count N] [--dpop] [--trust-anchor PEM|URL]…
       resolve a credential offer, show the issuer and what it offers, receive a batch per offered credential
+      (--dpop binds the tokens to a key kept with the pools, RFC 9449)
   wallet list                    pools: type, issuer, claims, validity, status, unused copies left
   wallet present REQUEST_URI [--yes] [--trust-anchor PEM|URL]…
       show who asks for what, ask for consent (or --yes), answer with unused copies, print the outcome
@@ -97,7 +98,12 @@ async function loadAnchor(src: string, fetcher: Fetcher): Promise<string> {
 }
 
 async function openWallet(
-  values: { wallet?: string | undefined; local?: boolean | undefined; 'trust-anchor'?: string[] | undefined },
+  values: {
+    wallet?: string | undefined
+    local?: boolean | undefined
+    'trust-anchor'?: string[] | undefined
+    dpop?: boolean | undefined
+  },
   io: Io,
   anchorsFor: keyof WalletConfig,
 ): Promise<Wallet> {
@@ -128,6 +134,7 @@ async function openWallet(
       msoMdocWalletFormat({ trustAnchors: anchors }),
     ],
     verifierTrustAnchors: config.verifierTrustAnchors,
+    ...(values.dpop ? { dpop: true } : {}),
   })
 }
 
@@ -204,7 +211,7 @@ async function runReceive(args: string[], io: Io): Promise<number> {
     args,
     strict: true,
     allowPositionals: true,
-    options: { ...COMMON, 'tx-code': { type: 'string' }, count: { type: 'string' } },
+    options: { ...COMMON, 'tx-code': { type: 'string' }, count: { type: 'string' }, dpop: { type: 'boolean' } },
   })
   const link = positionals[0]
   if (!link || positionals.length > 1) throw new UsageError('give one OFFER_URI')
