@@ -3,6 +3,7 @@ import { VcError } from '@bonafide/core'
 export const WALLET_ERROR_CODES = [
   'wallet.store_corrupt',
   'wallet.store_locked',
+  'wallet.passphrase_invalid',
   'wallet.pool_unknown',
   'wallet.pool_exhausted',
   'wallet.credential_invalid',

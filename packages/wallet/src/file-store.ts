@@ -5,6 +5,7 @@ import { writeFileAtomic } from '@bonafide/keys'
 import { WalletError } from './errors.js'
 import { alive, withFileLock } from './file-lock.js'
 import type { CopyRecord, CopyState, PoolRecord, PresentationLogEntry } from './model.js'
+import { isSealed, StateSealer } from './sealed.js'
 import { checkState, emptyState, stateOps, type WalletState } from './state.js'
 import type { TakeOptions, WalletStore } from './store.js'
 
@@ -13,14 +14,18 @@ const MAX_STATE = 64 * 1024 * 1024
 /**
  * A wallet in one directory: `wallet.json` rewritten atomically (temp file, fsync, rename, fsync of
  * the directory) under a lock shared by processes and a queue inside this one. A crash leaves the
- * old or the new state, never a torn one. Private keys live beside it in an encrypted key store.
+ * old or the new state, never a torn one. With a passphrase the whole state (credentials, refresh
+ * tokens, the log) is sealed at rest; private keys live beside it in an encrypted key store.
  */
 export class FileWalletStore implements WalletStore {
   readonly #dir: string
+  readonly #sealer: StateSealer | undefined
+  #salt: string | undefined
   #queue: Promise<unknown> = Promise.resolve()
 
-  constructor(dir: string) {
+  constructor(dir: string, o: { passphrase?: string } = {}) {
     this.#dir = dir
+    this.#sealer = o.passphrase === undefined ? undefined : new StateSealer(o.passphrase)
   }
 
   get #file(): string {
@@ -35,13 +40,29 @@ export class FileWalletStore implements WalletStore {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return emptyState()
       throw e
     }
-    let v: unknown
+    let v = this.#parse(text)
+    if (isSealed(v)) {
+      if (!this.#sealer) throw new WalletError('wallet.passphrase_invalid', 'this wallet is sealed: a passphrase is needed')
+      this.#salt = v.salt
+      v = this.#parse(await this.#sealer.open(v))
+    }
+    return checkState(v)
+  }
+
+  #parse(text: string): unknown {
     try {
-      v = parseJson(text, { maxLength: MAX_STATE })
+      return parseJson(text, { maxLength: MAX_STATE })
     } catch (e) {
       throw new WalletError('wallet.store_corrupt', 'wallet.json is not valid JSON', { cause: e })
     }
-    return checkState(v)
+  }
+
+  async #write(s: WalletState): Promise<void> {
+    const text = JSON.stringify(s)
+    if (!this.#sealer) return writeFileAtomic(this.#file, text)
+    const sealed = await this.#sealer.seal(text, this.#salt)
+    this.#salt = sealed.salt
+    await writeFileAtomic(this.#file, JSON.stringify(sealed))
   }
 
   /** Read, apply, write — one at a time in this process, and under the lock file across processes. */
@@ -52,7 +73,7 @@ export class FileWalletStore implements WalletStore {
         await this.#sweep()
         const s = await this.#read()
         const out = fn(s)
-        await writeFileAtomic(this.#file, JSON.stringify(s))
+        await this.#write(s)
         return out
       })
     }

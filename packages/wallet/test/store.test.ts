@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -18,6 +18,7 @@ afterAll(async () => {
 
 runWalletStoreContract('memory', () => new MemoryWalletStore())
 runWalletStoreContract('file', async () => new FileWalletStore(await tempDir()))
+runWalletStoreContract('file, sealed', async () => new FileWalletStore(await tempDir(), { passphrase: 'pw' }))
 
 describe('FileWalletStore', () => {
   it('two store objects on one directory (two processes’ worth) never take the same copy', async () => {
@@ -40,6 +41,28 @@ describe('FileWalletStore', () => {
     await writeFile(join(dir, 'wallet.lock'), '2147483646 gone')
     expect((await s.take('p', { now: 0 }))?.id).toBe('p-c1')
     expect((await readdir(dir)).filter((n) => n.startsWith('wallet.lock'))).toEqual([])
+  })
+
+  it('sealed at rest: no credential, token or claim in the file; a wrong or missing passphrase is refused; a plain wallet is sealed on its next write', async () => {
+    const dir = await tempDir()
+    const plain = new FileWalletStore(dir)
+    await plain.addPool(
+      {
+        ...testPool('p'),
+        source: { credentialIssuer: 'https://i', configurationId: 'c', batchSize: 2, refreshToken: 'rt-SECRET' },
+      },
+      testCopies('p', 2),
+    )
+    expect(await readFile(join(dir, 'wallet.json'), 'utf8')).toContain('rt-SECRET')
+    const sealed = new FileWalletStore(dir, { passphrase: 'pw' })
+    expect((await sealed.take('p', { now: 0 }))?.id).toBe('p-c0')
+    const text = await readFile(join(dir, 'wallet.json'), 'utf8')
+    for (const secret of ['rt-SECRET', 'credential-p-1', 'Erika']) expect(text).not.toContain(secret)
+    await expect(new FileWalletStore(dir, { passphrase: 'nope' }).listPools()).rejects.toMatchObject({
+      code: 'wallet.passphrase_invalid',
+    })
+    await expect(new FileWalletStore(dir).listPools()).rejects.toMatchObject({ code: 'wallet.passphrase_invalid' })
+    expect((await new FileWalletStore(dir, { passphrase: 'pw' }).listCopies('p')).map((c) => c.state)).toEqual(['used', 'unused'])
   })
 
   it('a corrupt wallet.json is reported as such, not half-read', async () => {

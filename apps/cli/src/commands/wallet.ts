@@ -122,7 +122,7 @@ async function openWallet(
   const keyStore = new FileKeyStore(join(dir, 'keys'), { passphrase })
   await keyStore.unlock() // a wrong passphrase stops here, before any key is used or written
   return new Wallet({
-    store: new FileWalletStore(dir),
+    store: new FileWalletStore(dir, { passphrase }),
     keyStore,
     fetcher,
     formats: [
