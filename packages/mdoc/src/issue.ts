@@ -12,7 +12,7 @@ import { type CborValue, encodeCbor, HEADER, RawCbor, signCoseSign1, Tagged } fr
 import { jwkThumbprint, type PublicJwk, type Signer } from '@bonafide/keys'
 import { jwkToCoseKey } from './cose-key.js'
 import { MdocError } from './errors.js'
-import { tdate, toElementValue } from './values.js'
+import { tdate, toElementValue, toElementValues } from './values.js'
 
 export type MdocDigestAlg = 'SHA-256' | 'SHA-384' | 'SHA-512'
 const NODE_HASH: Record<MdocDigestAlg, string> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' }
@@ -40,7 +40,11 @@ export interface MdocShared {
   /** Document signer certificate chain (DER, leaf first) for `x5chain` (label 33). */
   x5chain: readonly Uint8Array[]
   docType: string
-  /** `{ namespace: { elementIdentifier: value } }`; `YYYY-MM-DD` strings become full-date. */
+  /**
+   * `{ namespace: { elementIdentifier: value } }`; `YYYY-MM-DD` strings become full-date, and typed
+   * values (`{ $bstr }`, `{ "$full-date" }`, `{ $tdate }`, `{ $tstr }`, see `TYPED_ELEMENT_MARKERS`)
+   * exactly their CBOR type. Converted once, before anything is signed.
+   */
   claims: Readonly<Record<string, JsonObject>>
   validForSeconds?: number
   expectedUpdateSeconds?: number
@@ -74,11 +78,17 @@ function shuffledIds(n: number, random: RandomSource): number[] {
   return ids
 }
 
-async function issueOne(o: MdocShared, e: MdocEntry, signedMs: number, random: RandomSource): Promise<Uint8Array> {
+async function issueOne(
+  o: MdocShared,
+  values: Record<string, Record<string, CborValue>>,
+  e: MdocEntry,
+  signedMs: number,
+  random: RandomSource,
+): Promise<Uint8Array> {
   const alg = o.digestAlg ?? 'SHA-256'
   const nameSpaces = new Map<CborValue, CborValue>()
   const valueDigests = new Map<CborValue, CborValue>()
-  for (const [ns, elements] of Object.entries(o.claims)) {
+  for (const [ns, elements] of Object.entries(values)) {
     const names = Object.keys(elements)
     const ids = shuffledIds(names.length, random)
     const randoms = random.bytes(16 * names.length) // one CSPRNG call per namespace
@@ -89,7 +99,7 @@ async function issueOne(o: MdocShared, e: MdocEntry, signedMs: number, random: R
         ['digestID', ids[i] as number],
         ['random', randoms.subarray(16 * i, 16 * i + 16)],
         ['elementIdentifier', name],
-        ['elementValue', toElementValue(elements[name] as JsonValue)],
+        ['elementValue', elements[name] as CborValue],
       ])
       const itemBytes = encodeCbor(item)
       items.push(new Tagged(24, itemBytes))
@@ -159,12 +169,14 @@ export async function issueMdocBatch(
     seen.add(t)
     return t
   })
+  // Typed element values are checked here, once, before anything is signed (and decoded once per batch).
+  const values = toElementValues(o.claims)
   const random = o.random ?? systemRandom
   const now = (o.clock ?? systemClock).now()
   const unit = (o.roundSeconds ?? 86_400) * 1000
   const signedMs = Math.floor(now / unit) * unit
   const issuerSigned: Uint8Array[] = []
-  for (const e of o.entries) issuerSigned.push(await issueOne(o, e, signedMs, random))
+  for (const e of o.entries) issuerSigned.push(await issueOne(o, values, e, signedMs, random))
   return {
     issuerSigned,
     encoded: issuerSigned.map((b) => b64uEncode(b)),
