@@ -3,21 +3,29 @@ import {
   buildVpToken,
   type CredentialRecord,
   checkSelection,
+  type DcqlQuery,
   type PresentationPlan,
+  type PresentationTarget,
   parseAuthorizationRequest,
   planPresentation,
   postDirectResponse,
+  type VpToken,
 } from '@bonafide/openid4vp'
+import type { PresentationSubmission } from '@bonafide/openid4vp/pex'
 import { WalletError } from './errors.js'
 import { displayClaims } from './formats.js'
 import type { CopyRecord, PoolRecord, PresentationLogEntry } from './model.js'
 import { summarizePool } from './pools.js'
+import { pexQueryLanguage } from './present-pex.js'
 import type { RefillOutcome, Wallet } from './wallet.js'
 
 export type Selection = Readonly<Record<string, readonly string[]>>
 
 export interface PresentOptions {
-  /** Shown the plan (who asks, for what, with which pools); returns the selection to send, or undefined to decline. */
+  /**
+   * Shown the plan (a `PexPresentationPlan`, see `isPexPlan`, for Presentation Exchange requests:
+   * one query per input descriptor) — who asks, for what, with which pools; returns the selection to send, or undefined to decline.
+   */
   consent: (plan: PresentationPlan, request: AuthorizationRequest) => Promise<Selection | undefined> | Selection | undefined
   /** Refill pools that fell below their minimum (default true). */
   refill?: boolean
@@ -118,10 +126,44 @@ function disclosedPaths(plan: PresentationPlan, t: Taken): (string | number | nu
   return q?.candidates.find((c) => c.credentialId === t.pool.id)?.claims.map((c) => [...c.path]) ?? []
 }
 
+type Target = Omit<PresentationTarget, 'transactionData'>
+
+/** The response parameters: the vp_token, and for Presentation Exchange its presentation_submission. */
+export interface ResponseParams {
+  readonly vpToken: VpToken
+  readonly presentationSubmission?: PresentationSubmission
+}
+
+/** What differs between DCQL and Presentation Exchange: planning, checking a selection, shaping the response. */
+export interface QueryLanguage {
+  plan(records: readonly CredentialRecord[]): PresentationPlan
+  /** Throws when the (possibly user-edited) selection does not answer the request. */
+  check(plan: PresentationPlan, selection: Selection): void
+  /** From the signed presentations (by query id, one per target) to what is posted. */
+  respond(byQuery: Record<string, string[]>, targets: readonly Target[]): ResponseParams
+}
+
+function dcqlQueryLanguage(
+  request: AuthorizationRequest & { readonly dcql: DcqlQuery },
+  o: { transactionDataTypes?: readonly string[] },
+): QueryLanguage {
+  return {
+    plan: (records) => planPresentation(request, records, o),
+    check: checkSelection,
+    respond: (byQuery) => ({ vpToken: byQuery }),
+  }
+}
+
 /** Sign every presentation first; nothing is sent unless all of them could be made. */
-function buildToken(w: Wallet, request: AuthorizationRequest, plan: PresentationPlan, taken: readonly Taken[]) {
+async function buildResponse(
+  w: Wallet,
+  request: AuthorizationRequest,
+  lang: QueryLanguage,
+  plan: PresentationPlan,
+  taken: readonly Taken[],
+): Promise<ResponseParams> {
   const byCopy = new Map(taken.map((t) => [t.copy.id, t]))
-  const targets = taken.map((t) => ({
+  const targets: Target[] = taken.map((t) => ({
     queryId: t.queryId,
     format: t.pool.format,
     credentialId: t.copy.id,
@@ -131,19 +173,20 @@ function buildToken(w: Wallet, request: AuthorizationRequest, plan: Presentation
         ?.candidates.find((c) => c.credentialId === t.pool.id)
         ?.claims.map((c) => c.path) ?? [],
   }))
-  return buildVpToken(request, targets, async (target, req) => {
+  const byQuery = await buildVpToken(request, targets, async (target, req) => {
     const t = byCopy.get(target.credentialId) as Taken
     return w.format(t.pool.format).present(t.copy.credential, target, req, await w.o.keyStore.signer(t.copy.keyRef))
   })
+  return lang.respond(byQuery, targets)
 }
 
 async function send(
   w: Wallet,
   request: AuthorizationRequest,
-  vpToken: Record<string, string[]>,
+  response: ResponseParams,
 ): Promise<{ outcome: 'accepted' | 'rejected'; redirectUri?: string; error?: string }> {
   try {
-    const answer = await postDirectResponse(w.o.fetcher, request, vpToken)
+    const answer = await postDirectResponse(w.o.fetcher, request, response.vpToken, response.presentationSubmission)
     return { outcome: 'accepted', ...(typeof answer.redirect_uri === 'string' ? { redirectUri: answer.redirect_uri } : {}) }
   } catch (e) {
     return { outcome: 'rejected', error: (e as { code?: string }).code ?? 'error' }
@@ -196,41 +239,46 @@ async function refillLow(w: Wallet, taken: readonly Taken[]): Promise<RefillOutc
   return refills
 }
 
-/** The presentation flow behind `Wallet.present`. */
+/** The presentation flow behind `Wallet.present`: DCQL, or Presentation Exchange for the legacy drafts. */
 export async function presentWithWallet(w: Wallet, link: string, o: PresentOptions): Promise<PresentResult> {
   const request = await parseAuthorizationRequest(link, {
     trustAnchors: w.o.verifierTrustAnchors ?? [],
     fetcher: w.o.fetcher,
     clock: w.clock,
   })
-  if (!request.dcql)
-    throw new WalletError(
-      'wallet.request_unsatisfiable',
-      'this wallet answers DCQL requests; Presentation Exchange requests are not supported yet',
-    )
+  const td = w.o.transactionDataTypes ? { transactionDataTypes: w.o.transactionDataTypes } : {}
+  const lang = request.presentationDefinition ? pexQueryLanguage(request, td) : dcqlQueryLanguage(request, td)
+  return answerRequest(w, request, lang, o)
+}
+
+/** Plan, consent, take one copy per credential (all or none), sign, send, retire, log, refill. */
+async function answerRequest(
+  w: Wallet,
+  request: AuthorizationRequest,
+  lang: QueryLanguage,
+  o: PresentOptions,
+): Promise<PresentResult> {
   const skipped: SkippedCopy[] = []
   const pools = await holdings(w, skipped)
-  const plan = planPresentation(request, [...pools.values()].map(toRecord), {
-    ...(w.o.transactionDataTypes ? { transactionDataTypes: w.o.transactionDataTypes } : {}),
-  })
+  const plan = lang.plan([...pools.values()].map(toRecord))
   if (!plan.satisfiable)
     throw new WalletError('wallet.request_unsatisfiable', 'the wallet holds no credentials that answer this request', {
       details: { queries: plan.queries.filter((q) => q.candidates.length === 0).map((q) => q.queryId), skipped },
     })
   const selection = await o.consent(plan, request)
   if (!selection) throw new WalletError('wallet.consent_declined', 'the user declined to share')
-  checkSelection(plan, selection)
+  lang.check(plan, selection)
   const taken = await takeAll(w, selection, pools, skipped)
-  let vpToken: Record<string, string[]>
+  let response: ResponseParams
   try {
-    vpToken = await buildToken(w, request, plan, taken)
+    response = await buildResponse(w, request, lang, plan, taken)
   } catch (e) {
     // nothing left the wallet: the copies go back, and the log says so
     await w.o.store.release(taken.map((t) => t.copy.id))
     await w.o.store.appendLog(logEntry(w, request, plan, taken, 'failed'))
     throw e
   }
-  const sent = await send(w, request, vpToken)
+  const sent = await send(w, request, response)
   await w.retire(taken.filter((t) => t.copy.state === 'used').map((t) => t.copy.id))
   const log = logEntry(w, request, plan, taken, sent.outcome, sent.redirectUri)
   await w.o.store.appendLog(log)
