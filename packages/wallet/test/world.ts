@@ -67,7 +67,12 @@ export async function startWorld(o: { refreshTokens?: boolean; dpop?: boolean } 
     () => async (req) => {
       const form = new URLSearchParams(await req.clone().text())
       const vp = form.get('vp_token')
-      if (vp) received.push(JSON.parse(vp))
+      if (vp)
+        try {
+          received.push(JSON.parse(vp))
+        } catch {
+          received.push({ '': [vp] }) // a single presentation sent as itself (Presentation Exchange)
+        }
       return (verifier as Verifier).handleResponse(req)
     },
     'localhost',
