@@ -129,9 +129,20 @@ function encodeInto(w: Writer, v: CborValue | Record<string, CborValue>, o: Enco
   else throw new CoseError('cose.cbor_unsupported', 'value cannot be encoded as CBOR')
 }
 
+const NO_OPTIONS: EncodeOptions = {}
+const SCRATCH_MAX = 64 * 1024
+/** One reusable writer: encoding is synchronous; a nested call (canonical map keys) finds it taken and makes its own. */
+let scratch: Writer | undefined = new Writer()
+
 /** Encode a value as CBOR with shortest-form heads; plain objects and Maps become CBOR maps. */
-export function encodeCbor(v: CborValue | Record<string, CborValue>, o: EncodeOptions = {}): Uint8Array {
-  const w = new Writer()
-  encodeInto(w, v, o, 0)
-  return w.buf.slice(0, w.len)
+export function encodeCbor(v: CborValue | Record<string, CborValue>, o: EncodeOptions = NO_OPTIONS): Uint8Array {
+  const w = scratch ?? new Writer()
+  scratch = undefined
+  w.len = 0
+  try {
+    encodeInto(w, v, o, 0)
+    return w.buf.slice(0, w.len)
+  } finally {
+    if (w.buf.byteLength <= SCRATCH_MAX) scratch = w
+  }
 }

@@ -154,13 +154,19 @@ export function decodeCbor(bytes: Uint8Array, o: DecodeOptions = {}): CborValue 
         const n = length(info)
         if (n > maxItems) throw new CoseError('cose.cbor_too_large', 'too many map entries')
         const map = new Map<CborValue, CborValue>()
-        const seen = new Set<string>()
+        // Text keys (the common case) are distinct exactly when the Map has no equal key; identities only for the rest.
+        let seen: Set<string> | undefined
         for (let i = 0; i < n; i++) {
           const start = pos
           const k = item(depth + 1)
-          const keyId = keyIdentity(k, bytes.subarray(start, pos))
-          if (seen.has(keyId)) throw new CoseError('cose.cbor_duplicate_key', 'duplicate map key')
-          seen.add(keyId)
+          if (typeof k === 'string') {
+            if (map.has(k)) throw new CoseError('cose.cbor_duplicate_key', 'duplicate map key')
+          } else {
+            seen ??= new Set<string>()
+            const keyId = keyIdentity(k, bytes, start, pos)
+            if (seen.has(keyId)) throw new CoseError('cose.cbor_duplicate_key', 'duplicate map key')
+            seen.add(keyId)
+          }
           map.set(k, item(depth + 1))
         }
         return map
@@ -217,11 +223,10 @@ export function decodeCbor(bytes: Uint8Array, o: DecodeOptions = {}): CborValue 
   return v
 }
 
-function keyIdentity(k: CborValue, raw: Uint8Array): string {
+function keyIdentity(k: CborValue, bytes: Uint8Array, start: number, end: number): string {
   // Equal keys have equal encodings only in canonical CBOR; compare by value for scalars and by bytes otherwise.
   if (typeof k === 'number' || typeof k === 'bigint') return `n:${String(k)}`
-  if (typeof k === 'string') return `s:${k}`
-  return `b:${Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('hex')}`
+  return `b:${Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('hex')}`
 }
 
 function halfToNumber(h: number): number {

@@ -28,6 +28,26 @@ describe('x5c chain validation', async () => {
       expect.objectContaining({ code: 'jose.x5c_expired' }),
     )
   })
+  it('RFC 5280 §6.1.3(a)(2) checks validity at each call, even for a chain it has cached', () => {
+    const v = createX5cValidator([a.root.pem])
+    expect(v.validate(decodeX5c(a.x5c), now).publicJwk.kty).toBe('EC')
+    expect(() => v.validate(decodeX5c(a.x5c), now + 400 * 86_400_000)).toThrow(
+      expect.objectContaining({ code: 'jose.x5c_expired' }),
+    )
+    expect(() => v.validate(decodeX5c(a.x5c), now - 400 * 86_400_000)).toThrow(
+      expect.objectContaining({ code: 'jose.x5c_expired' }),
+    )
+    expect(v.validate(decodeX5c(a.x5c), now).publicJwk.kty).toBe('EC')
+  })
+  it('caches by the exact chain bytes: a cached chain vouches for no other chain', () => {
+    const v = createX5cValidator([a.root.pem])
+    v.validate(decodeX5c(a.x5c), now)
+    expect(() => v.validate(decodeX5c([a.leaf.b64, b.root.b64]), now)).toThrow(
+      expect.objectContaining({ code: 'jose.x5c_invalid' }),
+    )
+    expect(() => v.validate(decodeX5c(b.x5c), now)).toThrow(expect.objectContaining({ code: 'jose.x5c_untrusted' }))
+    expect(v.validate(decodeX5c(a.x5c), now).publicJwk.kty).toBe('EC')
+  })
   it('refuses a broken chain and bad encodings', () => {
     expect(() => createX5cValidator([a.root.pem]).validate(decodeX5c([a.leaf.b64, b.root.b64]), now)).toThrow(
       expect.objectContaining({ code: 'jose.x5c_invalid' }),

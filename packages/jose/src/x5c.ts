@@ -46,8 +46,16 @@ export function decodeX5c(x5c: unknown): Uint8Array[] {
   })
 }
 
-function inValidity(c: NodeX509, now: number): boolean {
-  return Date.parse(c.validFrom) <= now && now <= Date.parse(c.validTo)
+/** The window in which every certificate of a chain (and its anchor) is valid: latest notBefore, earliest notAfter. */
+function validityWindow(certs: readonly NodeX509[]): { from: number; to: number } {
+  let from = Number.NEGATIVE_INFINITY
+  let to = Number.POSITIVE_INFINITY
+  // An unparsable date gives NaN, which no time satisfies.
+  for (const c of certs) {
+    from = Math.max(from, Date.parse(c.validFrom))
+    to = Math.min(to, Date.parse(c.validTo))
+  }
+  return { from, to }
 }
 
 function checkCaExtensions(der: Uint8Array): void {
@@ -74,7 +82,7 @@ function issued(child: NodeX509, parent: NodeX509): boolean {
  */
 export function createX5cValidator(trustAnchors: readonly TrustAnchorInput[]): X5cValidator {
   const anchors = trustAnchors.map(toNode)
-  const cache = new Map<string, Omit<ValidatedChain, never>>()
+  const cache = new Map<string, { chain: ValidatedChain; from: number; to: number }>()
 
   const build = (chainDer: readonly Uint8Array[]): ValidatedChain => {
     if (chainDer.length === 0 || chainDer.length > MAX_CHAIN) throw new JoseError('jose.x5c_invalid', 'bad chain length')
@@ -100,17 +108,24 @@ export function createX5cValidator(trustAnchors: readonly TrustAnchorInput[]): X
 
   return {
     validate(chainDer, now) {
-      const key = chainDer.map((d) => Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('base64')).join('.')
+      // Keyed by the chain's exact DER bytes (latin1: one char per byte, with the length so certificates cannot run together).
+      if (chainDer.length === 0 || chainDer.length > MAX_CHAIN) throw new JoseError('jose.x5c_invalid', 'bad chain length')
+      let key = ''
+      for (const d of chainDer) {
+        if (d.byteLength > MAX_CERT_BYTES) throw new JoseError('jose.x5c_invalid', 'certificate too large')
+        key += `${d.byteLength}:${Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('latin1')}`
+      }
       let v = cache.get(key)
       if (!v) {
-        v = build(chainDer)
+        const chain = build(chainDer)
+        v = { chain, ...validityWindow([...chain.chain, chain.anchor]) }
         if (cache.size > 1024) cache.clear()
         cache.set(key, v)
       }
-      for (const c of [...v.chain, v.anchor]) {
-        if (!inValidity(c, now)) throw new JoseError('jose.x5c_expired', 'a certificate in the chain is not valid at this time')
-      }
-      return v
+      // Validity periods depend on the time: checked on every call, never cached.
+      if (!(v.from <= now && now <= v.to))
+        throw new JoseError('jose.x5c_expired', 'a certificate in the chain is not valid at this time')
+      return v.chain
     },
   }
 }

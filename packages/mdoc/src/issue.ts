@@ -1,3 +1,4 @@
+import * as nodeCrypto from 'node:crypto'
 import { createHash } from 'node:crypto'
 import {
   b64uEncode,
@@ -17,8 +18,12 @@ import { tdate, toElementValue, toElementValues } from './values.js'
 export type MdocDigestAlg = 'SHA-256' | 'SHA-384' | 'SHA-512'
 const NODE_HASH: Record<MdocDigestAlg, string> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' }
 
+type OneShot = (alg: string, data: Uint8Array, enc: 'buffer') => Uint8Array
+// crypto.hash (Node >= 20.12) hashes small inputs without creating a Hash object.
+const oneShot = (nodeCrypto as unknown as { hash?: OneShot }).hash
+
 export function mdocDigest(alg: MdocDigestAlg, bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash(NODE_HASH[alg]).update(bytes).digest())
+  return oneShot ? oneShot(NODE_HASH[alg], bytes, 'buffer') : new Uint8Array(createHash(NODE_HASH[alg]).update(bytes).digest())
 }
 
 /** Digest of #6.24(bstr) without building the encoding: tag head, bstr head, then the bytes. */

@@ -131,7 +131,8 @@ export function verifyIssuerSigned(input: Uint8Array | CborValue, o: VerifyIssue
       const expected = digests.get(id)
       if (!(expected instanceof Uint8Array)) throw new MdocError('mdoc.digest_missing', 'no digest for this digest ID')
       // The digest is over the tag-24 item exactly as received (the decoder keeps its raw bytes).
-      if (!bytesEqual(mdocDigest(alg as MdocDigestAlg, encodeCbor(raw as Tagged)), expected))
+      const itemBytes = (raw as Tagged).raw ?? encodeCbor(raw as Tagged)
+      if (!bytesEqual(mdocDigest(alg as MdocDigestAlg, itemBytes), expected))
         throw new MdocError('mdoc.digest_mismatch', 'element digest does not match the MSO')
       Object.defineProperty(out, name, {
         value: toJsonValue(item.get('elementValue') as CborValue),
@@ -144,15 +145,16 @@ export function verifyIssuerSigned(input: Uint8Array | CborValue, o: VerifyIssue
     claims[ns] = out
   }
   const status = mso.get('status')
-  return {
+  const out: { -readonly [K in keyof VerifiedIssuerSigned]: VerifiedIssuerSigned[K] } = {
     docType,
     claims,
     deviceKey,
     validity: vi as VerifiedIssuerSigned['validity'],
     digestAlgorithm: alg as MdocDigestAlg,
     randoms,
-    ...(status !== undefined ? { status: toJsonValue(status) as JsonObject } : {}),
-    ...(issuerSubject ? { issuerSubject } : {}),
-    ...(issuerCertificate ? { issuerCertificate } : {}),
   }
+  if (status !== undefined) out.status = toJsonValue(status) as JsonObject
+  if (issuerSubject) out.issuerSubject = issuerSubject
+  if (issuerCertificate) out.issuerCertificate = issuerCertificate
+  return out
 }

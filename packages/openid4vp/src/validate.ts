@@ -132,6 +132,25 @@ function errorOf(e: unknown): { code: string; message: string } {
     : { code: 'openid4vp.vp_token_invalid', message: 'presentation could not be validated' }
 }
 
+function failed(q: DcqlCredentialQuery, code: string, message: string): QueryOutcome {
+  return { queryId: q.id, format: q.format, present: true, valid: false, error: { code, message }, claims: [] }
+}
+
+/** The context handed to validators: built field by field (object spread followed by more members is slow in V8). */
+function validationContext(q: DcqlCredentialQuery, o: ValidateResponseOptions, clock: Clock): ValidationContext {
+  const ctx: { -readonly [K in keyof ValidationContext]: ValidationContext[K] } = {
+    query: q,
+    clientId: o.origin ? `origin:${o.origin}` : o.clientId,
+    nonce: o.nonce,
+    clock,
+  }
+  if (o.responseUri) ctx.responseUri = o.responseUri
+  if (o.origin) ctx.origin = o.origin
+  if (o.jwkThumbprint) ctx.jwkThumbprint = o.jwkThumbprint
+  if (o.transactionData) ctx.transactionData = o.transactionData
+  return ctx
+}
+
 async function validateQuery(
   q: DcqlCredentialQuery,
   entry: unknown,
@@ -139,43 +158,35 @@ async function validateQuery(
   v: PresentationValidator | undefined,
   clock: Clock,
 ): Promise<QueryOutcome> {
-  const base = { queryId: q.id, format: q.format, present: true }
-  const fail = (code: string, message: string): QueryOutcome => ({ ...base, valid: false, error: { code, message }, claims: [] })
   if (!Array.isArray(entry) || entry.length === 0)
-    return fail('openid4vp.vp_token_invalid', 'each vp_token entry is a non-empty array')
-  if (!q.multiple && entry.length > 1) return fail('openid4vp.multiple_not_allowed', 'the query allows one presentation only')
-  if (!v) return fail('openid4vp.format_unsupported', 'no validator for this format')
+    return failed(q, 'openid4vp.vp_token_invalid', 'each vp_token entry is a non-empty array')
+  if (!q.multiple && entry.length > 1)
+    return failed(q, 'openid4vp.multiple_not_allowed', 'the query allows one presentation only')
+  if (!v) return failed(q, 'openid4vp.format_unsupported', 'no validator for this format')
   const claims: JsonObject[] = []
   const status: (CredentialStatusResult | undefined)[] = []
   const over: string[][] = []
-  const ctx: ValidationContext = {
-    query: q,
-    clientId: o.origin ? `origin:${o.origin}` : o.clientId,
-    nonce: o.nonce,
-    clock,
-    ...(o.responseUri ? { responseUri: o.responseUri } : {}),
-    ...(o.origin ? { origin: o.origin } : {}),
-    ...(o.jwkThumbprint ? { jwkThumbprint: o.jwkThumbprint } : {}),
-    ...(o.transactionData ? { transactionData: o.transactionData } : {}),
-  }
+  const ctx = validationContext(q, o, clock)
   for (const p of entry) {
     let r: ValidatedPresentation
     try {
       r = await v.validate(p, ctx)
     } catch (e) {
-      return { ...fail(errorOf(e).code, errorOf(e).message) }
+      const err = errorOf(e)
+      return failed(q, err.code, err.message)
     }
-    if (!metaOk(r, q)) return fail('openid4vp.meta_mismatch', 'the credential type is not the one asked for')
-    if (!claimsOk(r.claims, q, q.format)) return fail('openid4vp.claims_not_disclosed', 'the requested claims were not disclosed')
-    if (r.status?.state === 'invalid') return fail('openid4vp.status_revoked', 'a credential is revoked')
-    if (r.status?.state === 'suspended') return fail('openid4vp.status_suspended', 'a credential is suspended')
+    if (!metaOk(r, q)) return failed(q, 'openid4vp.meta_mismatch', 'the credential type is not the one asked for')
+    if (!claimsOk(r.claims, q, q.format))
+      return failed(q, 'openid4vp.claims_not_disclosed', 'the requested claims were not disclosed')
+    if (r.status?.state === 'invalid') return failed(q, 'openid4vp.status_revoked', 'a credential is revoked')
+    if (r.status?.state === 'suspended') return failed(q, 'openid4vp.status_suspended', 'a credential is suspended')
     if (r.status?.state === 'undetermined' && o.rejectUndeterminedStatus !== false)
-      return fail('openid4vp.status_undetermined', 'a credential status could not be determined')
+      return failed(q, 'openid4vp.status_undetermined', 'a credential status could not be determined')
     claims.push(r.claims)
     status.push(r.status)
     over.push(overDisclosure(r.claims, q, q.format))
   }
-  return { ...base, valid: true, claims, status, overDisclosed: over }
+  return { queryId: q.id, format: q.format, present: true, valid: true, claims, status, overDisclosed: over }
 }
 
 /**
@@ -220,21 +231,29 @@ export async function validateVpToken(o: ValidateResponseOptions): Promise<Respo
   const anyFailed = credentials.some((c) => c.present && !c.valid)
   const atomic = o.atomic !== false
   const valid = unsatisfiedSets.length === 0 && requiredMissing.length === 0 && (!atomic || !anyFailed)
-  return {
+  const result: { -readonly [K in keyof ResponseValidationResult]: ResponseValidationResult[K] } = {
     valid,
     credentials: credentials.map((c) =>
-      c.present ? c : { ...c, error: { code: 'openid4vp.credential_missing', message: 'no presentation for this query' } },
+      c.present
+        ? c
+        : {
+            queryId: c.queryId,
+            format: c.format,
+            valid: c.valid,
+            present: c.present,
+            claims: c.claims,
+            error: { code: 'openid4vp.credential_missing', message: 'no presentation for this query' },
+          },
     ),
     unsatisfiedSets,
-    ...(valid
-      ? {}
-      : {
-          error: {
-            code: anyFailed
-              ? (credentials.find((c) => c.present && !c.valid)?.error?.code ?? 'openid4vp.vp_token_invalid')
-              : 'openid4vp.credential_missing',
-            message: 'the response does not satisfy the request',
-          },
-        }),
   }
+  if (!valid) {
+    result.error = {
+      code: anyFailed
+        ? (credentials.find((c) => c.present && !c.valid)?.error?.code ?? 'openid4vp.vp_token_invalid')
+        : 'openid4vp.credential_missing',
+      message: 'the response does not satisfy the request',
+    }
+  }
+  return result
 }

@@ -104,18 +104,30 @@ export async function verifySdJwt(token: string, o: VerifySdJwtOptions): Promise
   if (decoded.kbJwt) {
     // A KB-JWT that is present is verified even when not required: a forged one never passes silently.
     const holderKey = holderKeyFromCnf(decoded.claims)
-    verifyKbJwt(decoded.kbJwt, holderKey, joinCompact(parts.jwt, parts.disclosures), decoded.hashAlg, now, {
-      ...(o.kb ?? {}),
-      skewSeconds: o.kb?.skewSeconds ?? o.skewSeconds ?? 60,
-    })
+    // sd_hash input: in the compact form, exactly the text before the KB-JWT; otherwise rebuilt from the parts.
+    const presented =
+      parts.serialization === 'compact' && parts.kbJwt
+        ? token.slice(0, token.length - parts.kbJwt.length)
+        : joinCompact(parts.jwt, parts.disclosures)
+    verifyKbJwt(decoded.kbJwt, holderKey, presented, decoded.hashAlg, now, kbOptions(o))
     kb = { header: decoded.kbJwt.header, payload: decoded.kbJwt.payload }
   }
-  return {
+  const out: { -readonly [K in keyof VerifiedSdJwt]: VerifiedSdJwt[K] } = {
     header: jwt.header,
     payload: jwt.payload,
     claims: decoded.claims,
     disclosures: decoded.disclosures,
     paths: decoded.paths,
-    ...(kb ? { kb } : {}),
   }
+  if (kb) out.kb = kb
+  return out
+}
+
+const NO_KB_OPTIONS: VerifyKbOptions = {}
+
+/** The KB policy with the skew to apply (the KB's own, else the SD-JWT's, else 60 s), copied only when it differs. */
+function kbOptions(o: VerifySdJwtOptions): VerifyKbOptions {
+  const kb = o.kb ?? NO_KB_OPTIONS
+  if (kb.skewSeconds !== undefined || o.skewSeconds === undefined) return kb // verifyKbJwt defaults to 60
+  return Object.assign({}, kb, { skewSeconds: o.skewSeconds })
 }

@@ -36,12 +36,13 @@ export function msoMdocValidator(o: {
       if (!doc || r.documents.length !== 1)
         throw new Openid4vpError('openid4vp.vp_token_invalid', 'one document per mdoc presentation')
       const status = o.statusChecker && doc.status ? await o.statusChecker.check(doc.status, { now: ctx.clock.now() }) : undefined
-      return {
+      const out: { -readonly [K in keyof ValidatedPresentation]: ValidatedPresentation[K] } = {
         claims: doc.claims as JsonObject,
         doctype: doc.docType,
-        ...(doc.issuerSubject ? { issuer: doc.issuerSubject } : {}),
-        ...(status ? { status } : {}),
       }
+      if (doc.issuerSubject) out.issuer = doc.issuerSubject
+      if (status) out.status = status
+      return out
     },
   }
 }

@@ -8,7 +8,7 @@ import {
 } from '@bonafide/core'
 import type { JwsHeader } from '@bonafide/jose'
 import { SdJwtVcError } from '../errors.js'
-import { type KbPolicy, type VerifiedSdJwt, verifySdJwt } from '../verify.js'
+import { type KbPolicy, type VerifiedSdJwt, type VerifySdJwtOptions, verifySdJwt } from '../verify.js'
 import { LEGACY_SD_JWT_VC_TYP, SD_JWT_VC_TYP } from './issue.js'
 import { createIssuerKeyResolver, type IssuerKeyPolicy } from './issuer-keys.js'
 import { type ResolvedTypeMetadata, resolveTypeMetadata, type TypeMetadataOptions } from './type-metadata.js'
@@ -72,15 +72,16 @@ export async function verifySdJwtVc(token: string, o: VerifySdJwtVcOptions): Pro
   const clock = o.clock ?? systemClock
   let resolver = resolvers.get(o.issuerKeys)
   if (!resolver) resolvers.set(o.issuerKeys, (resolver = createIssuerKeyResolver(o.issuerKeys, () => clock.now())))
-  const r = await verifySdJwt(token, {
+  const vo: VerifySdJwtOptions = {
     issuerKey: (header, payload) => {
       checkHeaderAndClaims(header, payload, o.allowLegacyTyp === true)
       return resolver(header, payload)
     },
     clock,
-    ...(o.kb ? { kb: o.kb } : {}),
-    ...(o.skewSeconds !== undefined ? { skewSeconds: o.skewSeconds } : {}),
-  })
+  }
+  if (o.kb) vo.kb = o.kb
+  if (o.skewSeconds !== undefined) vo.skewSeconds = o.skewSeconds
+  const r = await verifySdJwt(token, vo)
   for (const p of r.paths) {
     const top = p.path[0]
     if (
@@ -105,11 +106,18 @@ export async function verifySdJwtVc(token: string, o: VerifySdJwtVcOptions): Pro
       if (o.typeMetadata.required || (e as SdJwtVcError).code === 'sd_jwt_vc.type_metadata_integrity') throw e
     }
   }
-  return {
-    ...r,
-    ...(typeof r.payload.iss === 'string' ? { iss: r.payload.iss } : {}),
+  // Field by field: spreading an object and then adding members is slow in V8.
+  const out: { -readonly [K in keyof VerifiedSdJwtVc]: VerifiedSdJwtVc[K] } = {
+    header: r.header,
+    payload: r.payload,
+    claims: r.claims,
+    disclosures: r.disclosures,
+    paths: r.paths,
     vct,
-    ...(status ? { status } : {}),
-    ...(typeMetadata ? { typeMetadata } : {}),
   }
+  if (r.kb) out.kb = r.kb
+  if (typeof r.payload.iss === 'string') out.iss = r.payload.iss
+  if (status) out.status = status
+  if (typeMetadata) out.typeMetadata = typeMetadata
+  return out
 }
