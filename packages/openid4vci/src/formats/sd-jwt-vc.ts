@@ -25,15 +25,51 @@ export interface SdJwtVcFormatOptions {
   /** Which claims are selectively disclosable (default: every top-level claim). */
   disclosable?: (configurationId: string, claims: JsonObject) => ClaimPathInput[]
   timestamps?: TimestampPolicy
+  /**
+   * `vct#integrity` (SD-JWT VC §2.2.2.3, §5): W3C SRI integrity metadata (`sha256-<base64>`) of the
+   * Type Metadata document as published, one for every configuration, or per configuration
+   * (`undefined`: none). A string is checked when the adapter is built, a function's result per batch.
+   */
+  vctIntegrity?: string | ((configurationId: string, configuration: JsonObject) => string | undefined)
   /** Wallet side: how issuer keys are trusted. */
   issuerKeys?: IssuerKeyPolicy
 }
 
+// SD-JWT VC §5: W3C SRI §3 integrity metadata, space-separated `<alg>-<base64>[?options]`; the
+// digest in padded base64 of its exact length, so a hex or base64url digest is caught here, not by verifiers.
+const SRI = /^(sha256|sha384|sha512)-([A-Za-z0-9+/]+={0,2})(\?[\x21-\x7e]*)?$/
+const B64_LENGTH: Record<string, number> = { sha256: 44, sha384: 64, sha512: 88 }
+const MAX_INTEGRITY = 1024
+
+function isSri(t: string): boolean {
+  const m = SRI.exec(t)
+  return m !== null && m[2]?.length === B64_LENGTH[m[1] as string]
+}
+
+function checkedIntegrity(v: unknown): string {
+  const ok = typeof v === 'string' && v.length <= MAX_INTEGRITY && v.trim() !== '' && v.trim().split(/\s+/).every(isSri)
+  if (!ok)
+    throw new Openid4vciError(
+      'openid4vci.config_invalid',
+      'vctIntegrity must be W3C SRI integrity metadata (sha256-<base64>, SD-JWT VC §5)',
+    )
+  return v as string
+}
+
+function vctIntegrityFor(o: SdJwtVcFormatOptions, i: IssueBatchInput): string | undefined {
+  if (o.vctIntegrity === undefined) return undefined
+  if (typeof o.vctIntegrity === 'string') return o.vctIntegrity
+  const v = o.vctIntegrity(i.configurationId, i.configuration)
+  return v === undefined ? undefined : checkedIntegrity(v)
+}
+
 /**
  * The `dc+sd-jwt` format (OpenID4VCI Appendix A.3) over @bonafide/sd-jwt.
- * @example sdJwtVcFormat({ signer, x5c }) // issuer;  sdJwtVcFormat({ issuerKeys: { trustAnchors } }) // wallet
+ * @example sdJwtVcFormat({ signer, x5c, vctIntegrity: documentIntegrity(typeMetadataBytes(doc)) }) // issuer
+ * @example sdJwtVcFormat({ issuerKeys: { trustAnchors } }) // wallet
  */
 export function sdJwtVcFormat(o: SdJwtVcFormatOptions): CredentialFormat {
+  if (o.vctIntegrity !== undefined && typeof o.vctIntegrity !== 'function') checkedIntegrity(o.vctIntegrity)
   return {
     format: 'dc+sd-jwt',
     validateConfiguration(c: JsonObject): void {
@@ -43,10 +79,12 @@ export function sdJwtVcFormat(o: SdJwtVcFormatOptions): CredentialFormat {
     async issueBatch(i: IssueBatchInput): Promise<IssueBatchResult> {
       if (!o.signer) throw new Openid4vciError('openid4vci.config_invalid', 'no issuer signer configured')
       const header = { ...(o.kid ? { kid: o.kid } : {}), ...(o.x5c ? { x5c: o.x5c } : {}) }
+      const vctIntegrity = vctIntegrityFor(o, i)
       const { credentials, audit } = await issueSdJwtVcBatch({
         signer: o.signer,
         iss: i.issuer,
         vct: String(i.configuration.vct),
+        ...(vctIntegrity ? { vctIntegrity } : {}),
         claims: i.claims,
         disclosable: o.disclosable ? o.disclosable(i.configurationId, i.claims) : Object.keys(i.claims),
         entries: i.entries.map((e) => ({ holderKey: e.holderKey, ...(e.status ? { status: e.status } : {}) })),
