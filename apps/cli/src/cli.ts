@@ -42,6 +42,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       return 2
     }
     io.err(`bonafide ${name}: ${(e as Error)?.message ?? String(e)}`)
+    if (io.env.BONAFIDE_DEBUG) io.err(String((e as Error)?.stack))
     return 1
   }
 }

@@ -114,6 +114,35 @@ describe('bonafide wallet against bonafide issuer demo and verifier demo (real H
     expect(pools.find((p) => p.pool.type === 'urn:eudi:pid:1')?.unused).toBe(10)
   })
 
+  it('answers a Presentation Exchange request too (the verifier demo takes a presentation_definition body)', async () => {
+    const definition = {
+      id: 'pid-age',
+      purpose: 'Age check',
+      input_descriptors: [
+        {
+          id: 'pid',
+          format: { 'dc+sd-jwt': {} },
+          constraints: {
+            limit_disclosure: 'required',
+            fields: [
+              { path: ['$.vct'], filter: { type: 'string', const: 'urn:eudi:pid:1' } },
+              { path: ["$.age_equal_or_over['18']"] },
+            ],
+          },
+        },
+      ],
+    }
+    const created = await newRequest(verifier.started.verifier as string, definition)
+    expect(created).toMatchObject({ request: expect.any(String) })
+    const { request, session } = created
+    const r = await cli(['wallet', 'present', request, '--yes', '--local'], { env })
+    expect(r.code, r.err).toBe(0)
+    expect(r.err).toContain('Presentation Exchange: pid-age — Age check')
+    expect(r.out).toContain('The verifier accepted the presentation.')
+    const res = await result(verifier.started.verifier as string, session)
+    expect(res.valid, JSON.stringify(res)).toBe(true)
+  })
+
   it('never prints the refresh token; a wrong passphrase is refused before any copy is used', async () => {
     const listed = (await cli(['wallet', 'list', '--json'], { env })).out
     expect(listed).not.toContain('refreshToken')

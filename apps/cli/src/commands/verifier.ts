@@ -17,7 +17,8 @@ const HELP = `bonafide verifier demo [--port N] [--response-mode direct_post|dir
   Starts a standalone OpenID4VP verifier on 127.0.0.1 (memory store, a generated x509_san_dns certificate for
   localhost, or an unsigned redirect_uri client id) that trusts the issuers it is told about (repeatable options) and checks each credential's
   status list (revoked, suspended and undetermined are reported apart).
-  Prints {"verifier":URL}. POST /demo/request with a DCQL query as the body (optionally ?transaction_data=…)
+  Prints {"verifier":URL}. POST /demo/request with a DCQL query (or a Presentation Exchange presentation_definition)
+  as the body (optionally ?transaction_data=…)
   answers {"request":"openid4vp://…","session":ID}; GET /demo/result/ID answers the validation result;
   GET /demo/trust-anchor.pem is the root a wallet must trust for this verifier's certificate.`
 
@@ -94,7 +95,10 @@ async function runDemo(args: string[], io: Io): Promise<number> {
       }
       const td = url.searchParams.getAll('transaction_data')
       try {
-        const r = await verifier.createRequest(dcql, td.length ? { transactionData: td } : {})
+        // a body with input_descriptors is a DIF Presentation Exchange definition (the legacy request form)
+        const pex = typeof dcql === 'object' && dcql !== null && 'input_descriptors' in dcql
+        const o = td.length ? { transactionData: td } : {}
+        const r = pex ? await verifier.createPexRequest(dcql, o) : await verifier.createRequest(dcql, o)
         return jsonResponse({ request: r.link, session: r.sessionId })
       } catch (e) {
         return jsonResponse(

@@ -7,6 +7,7 @@ import type { PresentationPlan } from '@bonafide/openid4vp'
 import {
   displayClaims,
   FileWalletStore,
+  isPexPlan,
   msoMdocWalletFormat,
   type PoolSummary,
   sdJwtVcWalletFormat,
@@ -185,7 +186,11 @@ function describePool(s: PoolSummary): string[] {
 }
 
 function describePlan(plan: PresentationPlan): string[] {
-  const lines = [`${oneLine(plan.verifier.subject) ?? 'A verifier'} (${plan.verifier.clientId}) asks for:`]
+  const lines = [`${oneLine(plan.verifier.subject) ?? 'A verifier'} (${safe(plan.verifier.clientId)}) asks for:`]
+  if (isPexPlan(plan)) {
+    const d = plan.definition
+    lines.push(`  (Presentation Exchange: ${safe(d.name ?? d.id)}${d.purpose ? ` — ${safe(d.purpose)}` : ''})`)
+  }
   for (const q of plan.queries) {
     const chosen = plan.selection[q.queryId]?.[0]
     const c = q.candidates.find((x) => x.credentialId === chosen) ?? q.candidates[0]
