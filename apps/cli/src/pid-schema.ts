@@ -1,14 +1,17 @@
-import { isJsonObject } from '@bonafide/core'
+import { isJsonObject, type JsonObject } from '@bonafide/core'
+import { MdocError, toElementValues } from '@bonafide/mdoc'
 import type { ClaimsValidationInput } from '@bonafide/openid4vci'
 import {
   type CredentialSchema,
   createSchemaRecord,
   createTypeMetadata,
+  documentIntegrity,
   EU_PID_DOCTYPE,
   reportOf,
   type SchemaReport,
   SchemaValidator,
   type TypeMetadataDocument,
+  typeMetadataBytes,
   validateMdocElements,
   validateSdJwtVcClaims,
 } from '@bonafide/schema'
@@ -86,11 +89,18 @@ export const PID_TYPE_METADATA: TypeMetadataDocument = createTypeMetadata(PID_SC
   display: [{ locale: 'en', name: 'Person Identification Data', description: 'EU Person Identification Data' }],
 })
 
+/** The exact bytes the demo publishes for `PID_TYPE_METADATA` (what `vct#integrity` covers, SD-JWT VC §5). */
+export const PID_TYPE_METADATA_BYTES: Uint8Array = typeMetadataBytes(PID_TYPE_METADATA)
+
+/** `vct#integrity` of the demo's PID credentials: W3C SRI sha256 over `PID_TYPE_METADATA_BYTES` (SD-JWT VC §2.2.2.3, §5). */
+export const PID_TYPE_METADATA_INTEGRITY: string = documentIntegrity(PID_TYPE_METADATA_BYTES)
+
 let validator: SchemaValidator | undefined
 
 /**
  * The demo issuer's `validateClaims` hook: `dc+sd-jwt` claims against the JSON Schema and the type
- * metadata (mandatory claims), `mso_mdoc` against the EU PID doctype. Anything else is refused.
+ * metadata (mandatory claims), `mso_mdoc` against the EU PID doctype (typed JSON element values as
+ * their CBOR type, see @bonafide/mdoc `TYPED_ELEMENT_MARKERS`). Anything else is refused.
  */
 export function validatePidClaims({ format, configuration, claims }: ClaimsValidationInput): SchemaReport {
   if (format === 'dc+sd-jwt' && configuration.vct === PID_VCT) {
@@ -100,12 +110,20 @@ export function validatePidClaims({ format, configuration, claims }: ClaimsValid
     return reportOf([...r.errors, ...t.errors])
   }
   if (format === 'mso_mdoc' && configuration.doctype === EU_PID_DOCTYPE.docType) {
-    const namespaces: Record<string, Record<string, unknown>> = {}
+    const namespaces: Record<string, JsonObject> = {}
     for (const [ns, els] of Object.entries(claims)) {
       if (!isJsonObject(els)) return reportOf([{ path: `/${ns}`, keyword: 'type', message: 'a namespace must be a map' }])
       namespaces[ns] = els
     }
-    return validateMdocElements(EU_PID_DOCTYPE, namespaces, { unknown: 'reject' })
+    // Checked as CBOR element values, so typed JSON ({ $bstr } portrait, { "$full-date" }) counts as its type.
+    let values: ReturnType<typeof toElementValues>
+    try {
+      values = toElementValues(namespaces)
+    } catch (e) {
+      if (!(e instanceof MdocError) || typeof e.details?.path !== 'string') throw e
+      return reportOf([{ path: e.details.path, keyword: 'type', message: 'malformed typed element value' }])
+    }
+    return validateMdocElements(EU_PID_DOCTYPE, values, { unknown: 'reject' })
   }
   return reportOf([{ path: '', keyword: 'schema', message: 'no schema for this credential configuration' }])
 }

@@ -1,17 +1,18 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createSafeFetcher, utf8Decode } from '@bonafide/core'
+import { createSafeFetcher, utf8Decode, utf8Encode } from '@bonafide/core'
 import { createLocalSigner, MemoryKeyStore } from '@bonafide/keys'
 import { createKeyAttestation, WalletClient } from '@bonafide/openid4vci'
 import { msoMdocFormat, sdJwtVcFormat } from '@bonafide/openid4vci/formats'
-import { decodeSdJwt } from '@bonafide/sd-jwt'
+import { documentIntegrity } from '@bonafide/schema'
+import { decodeSdJwt, verifySdJwtVc } from '@bonafide/sd-jwt'
 import { createDevChain } from '@bonafide/testing'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli.js'
 import { SAMPLE_PID, SAMPLE_PID_MDOC } from '../src/commands/issuer.js'
 import type { Io } from '../src/io.js'
-import { PID_VCT, validatePidClaims } from '../src/pid-schema.js'
+import { PID_TYPE_METADATA_INTEGRITY, PID_VCT, validatePidClaims } from '../src/pid-schema.js'
 
 async function jwkFromMetadata(issuer: string) {
   const f = createSafeFetcher({ allowHttp: true, allowLoopback: true })
@@ -20,6 +21,42 @@ async function jwkFromMetadata(issuer: string) {
   }
   const { parsePublicJwk } = await import('@bonafide/keys')
   return parsePublicJwk(md.jwks.keys[0])
+}
+
+/** Start the demo on a free port; `stop()` ends it and resolves to the exit code. */
+async function startDemo(): Promise<{ issuer: string; offer: string; stop: () => Promise<number> }> {
+  let end: () => void = () => undefined
+  const stopSignal = new Promise<void>((r) => {
+    end = r
+  })
+  let first: (line: string) => void = () => undefined
+  const firstLine = new Promise<string>((r) => {
+    first = r
+  })
+  const io: Io = { out: (t) => first(t), err: () => undefined, readStdin: async () => '', env: {}, stopSignal }
+  const done = runCli(['issuer', 'demo', '--port', '0', '--batch-size', '2'], io)
+  const started = JSON.parse(await firstLine) as { issuer: string; offer: string }
+  return {
+    ...started,
+    stop: () => {
+      end()
+      return done
+    },
+  }
+}
+
+/**
+ * A verifier's Type Metadata registry (SD-JWT VC §4.3.2): the demo's vct is a URN, so the verifier
+ * maps it to the URL it trusts for it, and keeps the bytes as fetched (integrity is over bytes, §5).
+ */
+async function registryFor(locations: Record<string, string>, fetcher: ReturnType<typeof createSafeFetcher>) {
+  const registry = new Map<string, Uint8Array>()
+  for (const [vct, url] of Object.entries(locations)) {
+    const res = await fetcher(url, { headers: { accept: 'application/json' } })
+    if (res.status !== 200) throw new Error(`type metadata for ${vct}: HTTP ${res.status}`)
+    registry.set(vct, res.body)
+  }
+  return registry
 }
 
 describe('bonafide issuer demo', () => {
@@ -117,6 +154,38 @@ describe('bonafide issuer demo', () => {
     expect(lines).toHaveLength(1)
   })
 
+  it('SD-JWT VC §2.2.2.3/§5: PID credentials carry vct#integrity of /type-metadata/pid; a verifier mapping urn:eudi:pid:1 to it checks the bytes', async () => {
+    const demo = await startDemo()
+    try {
+      const fetcher = createSafeFetcher({ allowHttp: true, allowLoopback: true, maxBytes: 4 << 20 })
+      const issuerKeys = { metadata: { fetcher, allowHttpIssuer: true } }
+      const wallet = new WalletClient({ fetcher, keyStore: new MemoryKeyStore(), formats: [sdJwtVcFormat({ issuerKeys })] })
+      const vc = String((await wallet.receiveOffer(demo.offer, { count: 1 })).credentials[0]?.credential)
+      const registry = await registryFor({ [PID_VCT]: `${demo.issuer}/type-metadata/pid` }, fetcher)
+      const served = registry.get(PID_VCT) ?? new Uint8Array()
+      expect(decodeSdJwt(vc).jwt.payload['vct#integrity']).toBe(documentIntegrity(served))
+      expect(PID_TYPE_METADATA_INTEGRITY).toBe(documentIntegrity(served))
+      // Type metadata required: resolved from the registry, integrity checked over the served bytes.
+      const ok = await verifySdJwtVc(vc, { issuerKeys, typeMetadata: { registry, required: true, fetcher } })
+      expect(ok.vct).toBe(PID_VCT)
+      expect(ok.typeMetadata?.chain.map((t) => t.vct)).toEqual([PID_VCT])
+      // Tampered metadata (a changed display name; or the same JSON with one more byte) fails the integrity check.
+      const doc = JSON.parse(utf8Decode(served)) as { display: { name: string }[] }
+      doc.display[0] = { ...doc.display[0], name: 'Not a PID' }
+      for (const tampered of [utf8Encode(JSON.stringify(doc)), utf8Encode(`${utf8Decode(served)}\n`)]) {
+        await expect(
+          verifySdJwtVc(vc, { issuerKeys, typeMetadata: { registry: new Map([[PID_VCT, tampered]]), required: true } }),
+        ).rejects.toMatchObject({ code: 'sd_jwt_vc.type_metadata_integrity' })
+      }
+      // §4.3.1: a URN vct is no URL, so without the registry there is nothing to fetch; required metadata then fails.
+      await expect(verifySdJwtVc(vc, { issuerKeys, typeMetadata: { fetcher, required: true } })).rejects.toMatchObject({
+        code: 'sd_jwt_vc.type_metadata_invalid',
+      })
+    } finally {
+      expect(await demo.stop()).toBe(0)
+    }
+  })
+
   it('bad options are usage errors (exit 2)', async () => {
     const io: Io = { out: () => undefined, err: () => undefined, readStdin: async () => '', env: {} }
     expect(await runCli(['issuer', 'demo', '--batch-size', 'x'], io)).toBe(2)
@@ -128,6 +197,19 @@ describe('bonafide issuer demo', () => {
     const mdoc = { configurationId: 'pid_mdoc', format: 'mso_mdoc', configuration: { doctype: 'eu.europa.ec.eudi.pid.1' } }
     expect(validatePidClaims({ ...sd, claims: SAMPLE_PID })).toEqual({ valid: true, errors: [] })
     expect(validatePidClaims({ ...mdoc, claims: SAMPLE_PID_MDOC })).toEqual({ valid: true, errors: [] })
+  })
+
+  it('ISO 18013-5 §7.2.1 typed mdoc values count as their type: a { $bstr } portrait passes, a malformed one is reported by path', () => {
+    const ns = 'eu.europa.ec.eudi.pid.1'
+    const mdoc = { configurationId: 'pid_mdoc', format: 'mso_mdoc', configuration: { doctype: ns } }
+    const pid = SAMPLE_PID_MDOC[ns]
+    const typed = { [ns]: { ...pid, portrait: { $bstr: '_9j_4AAQ' }, birth_date: { '$full-date': pid.birth_date } } }
+    expect(validatePidClaims({ ...mdoc, claims: typed })).toEqual({ valid: true, errors: [] })
+    expect(validatePidClaims({ ...mdoc, claims: { [ns]: { ...pid, portrait: '_9j_4AAQ' } } }).errors.map((e) => e.path)).toEqual([
+      `/${ns}/portrait`,
+    ])
+    const bad = validatePidClaims({ ...mdoc, claims: { [ns]: { ...pid, birth_date: { '$full-date': '12.08.1964' } } } })
+    expect(bad.errors.map((e) => e.path)).toEqual([`/${ns}/birth_date`])
   })
 
   it('claims that break the PID schemas are reported by field path', () => {

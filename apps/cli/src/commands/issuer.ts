@@ -6,12 +6,11 @@ import { createX5cValidator } from '@bonafide/jose'
 import { createNodeListener, jsonResponse } from '@bonafide/oauth2'
 import { createIssuer, MemoryIssuerStore } from '@bonafide/openid4vci'
 import { msoMdocFormat, sdJwtVcFormat } from '@bonafide/openid4vci/formats'
-import { typeMetadataBytes } from '@bonafide/schema'
 import { createStatusListHandler, StatusListRegistry } from '@bonafide/status-list'
 import { readTextFile } from '../args.js'
 import { createDevChain } from '../dev-pki.js'
 import { type Command, type Io, UsageError } from '../io.js'
-import { PID_TYPE_METADATA, PID_VCT, validatePidClaims } from '../pid-schema.js'
+import { PID_TYPE_METADATA_BYTES, PID_TYPE_METADATA_INTEGRITY, PID_VCT, validatePidClaims } from '../pid-schema.js'
 import { serveUntilStopped, withSubcommands } from '../subcommands.js'
 
 export const SAMPLE_PID = {
@@ -48,7 +47,8 @@ const HELP = `bonafide issuer demo [--port N] [--batch-size N] [--profile openid
   each credential carries its own Token Status List index (lists served under /status/).
   Prints {"issuer":URL,"offer":"openid-credential-offer://…"}; GET /demo/offer returns a fresh offer;
   GET /demo/trust-anchor.pem is the root a wallet must trust; GET /type-metadata/pid is the SD-JWT VC
-  Type Metadata for urn:eudi:pid:1. Claims are checked against the PID JSON Schema and type metadata
+  Type Metadata for urn:eudi:pid:1, whose sha256 the credentials carry as vct#integrity (the vct is a
+  URN: verifiers map it to that URL themselves). Claims are checked against the PID JSON Schema and type metadata
   (SD-JWT VC) or the EU PID doctype (mdoc) before issuance. Refresh tokens let wallets refill.
   --wallet-provider-root trusts that wallet provider for key attestations. Runs until stopped.`
 
@@ -110,7 +110,13 @@ async function runDemo(args: string[], io: Io): Promise<number> {
     statusAllocator: { allocate: async (n) => (await registry.allocate(n)).map((r) => r.status.status_list) },
     store: new MemoryIssuerStore(),
     formats: [
-      sdJwtVcFormat({ signer: pki.leafSigner, x5c: pki.x5c, validForSeconds: 30 * 86400 }),
+      sdJwtVcFormat({
+        signer: pki.leafSigner,
+        x5c: pki.x5c,
+        validForSeconds: 30 * 86400,
+        // SD-JWT VC §2.2.2.3: the hash of the Type Metadata served at TYPE_METADATA_PATH, byte for byte.
+        vctIntegrity: (_, c) => (c.vct === PID_VCT ? PID_TYPE_METADATA_INTEGRITY : undefined),
+      }),
       msoMdocFormat({
         signer: pki.leafSigner,
         x5chain: pki.x5c.map((c) => new Uint8Array(Buffer.from(c, 'base64'))),
@@ -143,8 +149,6 @@ async function runDemo(args: string[], io: Io): Promise<number> {
     encryption: {},
     ...(providerRoot ? { keyAttestation: { trustedProviders: createX5cValidator([providerRoot]) } } : {}),
   })
-  // The exact bytes a `vct#integrity` would be computed over (SD-JWT VC §5).
-  const typeMetadataBody = typeMetadataBytes(PID_TYPE_METADATA)
   const jwks = { issuer: origin, jwks: { keys: [{ ...pki.leafSigner.publicJwk }] } }
   const newOffer = async () => (await issuer.createOffer({ configurationIds: ['pid_sd_jwt', 'pid_mdoc'] })).link
   handler = async (req) => {
@@ -157,7 +161,9 @@ async function runDemo(args: string[], io: Io): Promise<number> {
     if (req.method === 'GET' && path === '/.well-known/jwt-vc-issuer') return jsonResponse(jwks)
     // SD-JWT VC §4.3.2 (a registry): vct is a URN, so its Type Metadata is served here rather than at the vct.
     if (req.method === 'GET' && path === TYPE_METADATA_PATH)
-      return new Response(typeMetadataBody, { headers: { 'content-type': 'application/json', 'cache-control': 'max-age=300' } })
+      return new Response(PID_TYPE_METADATA_BYTES, {
+        headers: { 'content-type': 'application/json', 'cache-control': 'max-age=300' },
+      })
     if (req.method === 'GET' && path.startsWith('/status/')) return statusHandler(req)
     return issuer.handle(req)
   }
