@@ -2,6 +2,7 @@ import { Buffer } from 'node:buffer'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { parseArgs } from 'node:util'
+import { isJsonObject, type JsonObject } from '@bonafide/core'
 import { createX5cValidator } from '@bonafide/jose'
 import { createNodeListener, jsonResponse } from '@bonafide/oauth2'
 import { createIssuer, MemoryIssuerStore } from '@bonafide/openid4vci'
@@ -54,6 +55,16 @@ const HELP = `bonafide issuer demo [--port N] [--batch-size N] [--profile openid
 
 /** Where the demo serves the SD-JWT VC Type Metadata of its PID type. */
 export const TYPE_METADATA_PATH = '/type-metadata/pid'
+
+/** Paths of every claim and of every member of nested objects (arrays stay whole). */
+function disclosablePaths(claims: JsonObject, at: string[] = []): string[][] {
+  const out: string[][] = []
+  for (const [k, v] of Object.entries(claims)) {
+    out.push([...at, k])
+    if (isJsonObject(v)) out.push(...disclosablePaths(v, [...at, k]))
+  }
+  return out
+}
 
 function intOption(v: string | undefined, name: string, min: number, max: number, def: number): number {
   if (v === undefined) return def
@@ -113,6 +124,9 @@ async function runDemo(args: string[], io: Io): Promise<number> {
       sdJwtVcFormat({
         signer: pki.leafSigner,
         x5c: pki.x5c,
+        // every claim, and every member of a nested object (address.locality, age_equal_or_over.18), is its own
+        // disclosure, so a wallet can show one of them without the rest (as the PID rulebook expects)
+        disclosable: (_id, claims) => disclosablePaths(claims),
         validForSeconds: 30 * 86400,
         // SD-JWT VC §2.2.2.3: the hash of the Type Metadata served at TYPE_METADATA_PATH, byte for byte.
         vctIntegrity: (_, c) => (c.vct === PID_VCT ? PID_TYPE_METADATA_INTEGRITY : undefined),
