@@ -85,7 +85,9 @@ export async function verifySdJwt(token: string, o: VerifySdJwtOptions): Promise
   const { jwt } = decoded
   let keys: readonly IssuerKey[]
   try {
-    const k = await o.issuerKey(jwt.header, jwt.payload)
+    let k = o.issuerKey(jwt.header, jwt.payload)
+    // Static keys and x5c resolve synchronously: no microtask hop for them.
+    if (typeof (k as PromiseLike<unknown> | undefined)?.then === 'function') k = await k
     keys = Array.isArray(k) ? k : [k as IssuerKey]
   } catch (cause) {
     if (cause instanceof VcError) throw cause

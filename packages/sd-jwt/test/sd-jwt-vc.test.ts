@@ -164,6 +164,17 @@ describe('SD-JWT VC issuer key discovery (§5)', () => {
       code: 'sd_jwt_vc.issuer_untrusted',
     })
   })
+  it("§5.1 x5c validity uses each call's clock, even with a policy (and cached chain) shared across calls", async () => {
+    const chain = await createDevChain({ dnsNames: ['issuer.example'] })
+    const signer = signerFromPrivateJwk({ ...JSON.parse(JSON.stringify(chain.leaf.key.export({ format: 'jwk' }))) })
+    const now = Date.now()
+    const vc = await issueSdJwtVc({ ...base, clock: { now: () => now }, signer, header: { x5c: chain.x5c } })
+    const policy = { trustAnchors: [chain.root.pem] }
+    expect((await verifySdJwtVc(vc, { issuerKeys: policy, clock: { now: () => now } })).iss).toBe(base.iss)
+    // Past the chain's notAfter (the credential itself carries no exp): refused although the chain was cached.
+    const later = { now: () => now + 4000 * 86_400_000 }
+    await expect(verifySdJwtVc(vc, { issuerKeys: policy, clock: later })).rejects.toMatchObject({ code: 'jose.x5c_expired' })
+  })
   it('a mechanism the policy does not permit is never used', async () => {
     const vc = await issueSdJwtVc(base)
     await expect(verifySdJwtVc(vc, { issuerKeys: {}, clock })).rejects.toMatchObject({ code: 'sd_jwt_vc.issuer_untrusted' })

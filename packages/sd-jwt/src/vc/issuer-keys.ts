@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto'
-import { expectOk, type Fetcher, hasOwn, isJsonObject, parseJson, utf8Decode } from '@bonafide/core'
+import { expectOk, type Fetcher, hasOwn, isJsonObject, type JsonObject, parseJson, utf8Decode } from '@bonafide/core'
 import { createX5cValidator, decodeX5c, type JwsHeader, type TrustAnchorInput, type X5cValidator } from '@bonafide/jose'
 import { type PublicJwk, parsePublicJwk } from '@bonafide/keys'
 import { SdJwtVcError } from '../errors.js'
@@ -62,12 +62,18 @@ export function jwtVcIssuerMetadataUrl(iss: string): string {
 /** Build the issuer-key resolver for `verifySdJwt` from a policy. Caches x5c validation and fetched metadata. */
 export function createIssuerKeyResolver(
   policy: IssuerKeyPolicy,
-  nowMs: () => number,
-): IssuerKeyResolver & { lastCertificate?: unknown } {
+  defaultNowMs: () => number,
+): ((header: JwsHeader, payload: JsonObject, nowMs?: () => number) => ReturnType<IssuerKeyResolver>) & {
+  lastCertificate?: unknown
+} {
   let x5c: X5cValidator | undefined
   const jwksCache = new Map<string, CachedJwks>()
 
-  const fromMetadata = async (iss: string, m: NonNullable<IssuerKeyPolicy['metadata']>): Promise<PublicJwk[]> => {
+  const fromMetadata = async (
+    iss: string,
+    m: NonNullable<IssuerKeyPolicy['metadata']>,
+    nowMs: () => number,
+  ): Promise<PublicJwk[]> => {
     const cached = jwksCache.get(iss)
     if (cached && cached.until > nowMs()) return cached.keys
     const res = expectOk(await m.fetcher(jwtVcIssuerMetadataUrl(iss), { headers: { accept: 'application/json' } }))
@@ -85,7 +91,8 @@ export function createIssuerKeyResolver(
     return keys
   }
 
-  return async (header, payload) => {
+  // Synchronous where the policy needs no I/O (static keys, x5c): no promise per verification on those paths.
+  return (header, payload, nowMs = defaultNowMs) => {
     const iss = typeof payload.iss === 'string' ? payload.iss : undefined
     if (header.x5c !== undefined && policy.trustAnchors) {
       x5c ??= createX5cValidator(policy.trustAnchors)
@@ -100,15 +107,23 @@ export function createIssuerKeyResolver(
       return chain.leafKey
     }
     if (policy.resolve) {
-      const keys = await policy.resolve(iss, header)
-      if (keys) return keys
+      return Promise.resolve(policy.resolve(iss, header)).then((keys) => keys ?? afterResolve(header, iss, nowMs))
     }
+    return afterResolve(header, iss, nowMs)
+  }
+
+  function afterResolve(
+    header: JwsHeader,
+    iss: string | undefined,
+    nowMs: () => number,
+  ): readonly (PublicJwk | KeyObject)[] | Promise<readonly (PublicJwk | KeyObject)[]> {
     if (policy.metadata && (iss?.startsWith('https://') || (policy.metadata.allowHttpIssuer && iss?.startsWith('http://'))))
-      return pickByKid(await fromMetadata(iss, policy.metadata), header.kid)
+      return fromMetadata(iss, policy.metadata, nowMs).then((keys) => pickByKid(keys, header.kid))
     if (policy.keys) {
       const byIss = policy.keys as Readonly<Record<string, readonly PublicJwk[]>>
       const list = Array.isArray(policy.keys) ? policy.keys : iss && hasOwn(byIss, iss) ? (byIss[iss] ?? []) : []
-      return pickByKid(list, header.kid).length ? pickByKid(list, header.kid) : [...list]
+      const byKid = pickByKid(list, header.kid)
+      return byKid.length ? byKid : [...list]
     }
     throw new SdJwtVcError('sd_jwt_vc.issuer_untrusted', 'no permitted key discovery mechanism applies to this issuer')
   }

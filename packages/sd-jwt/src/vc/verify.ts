@@ -71,11 +71,13 @@ function applyStatus(s: CredentialStatusResult, o: VerifySdJwtVcOptions): void {
 export async function verifySdJwtVc(token: string, o: VerifySdJwtVcOptions): Promise<VerifiedSdJwtVc> {
   const clock = o.clock ?? systemClock
   let resolver = resolvers.get(o.issuerKeys)
-  if (!resolver) resolvers.set(o.issuerKeys, (resolver = createIssuerKeyResolver(o.issuerKeys, () => clock.now())))
+  if (!resolver) resolvers.set(o.issuerKeys, (resolver = createIssuerKeyResolver(o.issuerKeys, () => systemClock.now())))
+  // The resolver is shared per policy; the time for x5c validity and metadata caching is this call's clock.
+  const nowMs = () => clock.now()
   const vo: VerifySdJwtOptions = {
     issuerKey: (header, payload) => {
       checkHeaderAndClaims(header, payload, o.allowLegacyTyp === true)
-      return resolver(header, payload)
+      return resolver(header, payload, nowMs)
     },
     clock,
   }
