@@ -177,6 +177,14 @@ describe('bonafide issuer demo', () => {
           verifySdJwtVc(vc, { issuerKeys, typeMetadata: { registry: new Map([[PID_VCT, tampered]]), required: true } }),
         ).rejects.toMatchObject({ code: 'sd_jwt_vc.type_metadata_integrity' })
       }
+      // …or located: the verifier says where a URN vct's metadata lives, it is fetched and its integrity checked.
+      const locate = (v: string) => (v === PID_VCT ? `${demo.issuer}/type-metadata/pid` : undefined)
+      const located = await verifySdJwtVc(vc, { issuerKeys, typeMetadata: { fetcher, locate, required: true } })
+      expect(located.typeMetadata?.chain.map((t) => t.vct)).toEqual([PID_VCT])
+      const elsewhere = () => `${demo.issuer}/.well-known/jwt-vc-issuer` // some other JSON: its bytes do not match
+      await expect(
+        verifySdJwtVc(vc, { issuerKeys, typeMetadata: { fetcher, locate: elsewhere, required: true } }),
+      ).rejects.toMatchObject({ code: expect.stringMatching(/^sd_jwt_vc\.type_metadata_(integrity|invalid)$/) })
       // §4.3.1: a URN vct is no URL, so without the registry there is nothing to fetch; required metadata then fails.
       await expect(verifySdJwtVc(vc, { issuerKeys, typeMetadata: { fetcher, required: true } })).rejects.toMatchObject({
         code: 'sd_jwt_vc.type_metadata_invalid',

@@ -10,8 +10,10 @@ export interface TypeMetadata extends JsonObject {
 export interface TypeMetadataOptions {
   /** Fetch HTTPS `vct` URLs (SD-JWT VC §7.3.1). */
   fetcher?: Fetcher
-  /** Local documents by vct (registry or cache, §7.3.2/7.3.4); consulted first. */
+  /** Local documents by vct (registry or cache, §4.3); consulted first. */
   registry?: ReadonlyMap<string, JsonObject | Uint8Array>
+  /** Where to fetch the metadata of a vct that is not itself a URL (a URN): an HTTPS URL, or undefined (§4.3). */
+  locate?: (vct: string) => string | undefined
   /** Maximum length of an `extends` chain (default 8). */
   maxDepth?: number
 }
@@ -26,10 +28,11 @@ async function load(vct: string, o: TypeMetadataOptions): Promise<{ doc: unknown
   if (local instanceof Uint8Array) return { doc: parseJson(utf8Decode(local)), bytes: local }
   if (local) return { doc: local }
   // Only URLs are fetched; the fetcher itself refuses anything but HTTPS to public addresses (unless a test allows it).
-  if (!o.fetcher || !/^https?:\/\//.test(vct)) {
+  const url = /^https?:\/\//.test(vct) ? vct : o.locate?.(vct)
+  if (!o.fetcher || !url || !/^https?:\/\//.test(url)) {
     throw new SdJwtVcError('sd_jwt_vc.type_metadata_invalid', 'type metadata is not available for this vct')
   }
-  const res = expectOk(await o.fetcher(vct, { headers: { accept: 'application/json' }, maxBytes: 256 * 1024 }))
+  const res = expectOk(await o.fetcher(url, { headers: { accept: 'application/json' }, maxBytes: 256 * 1024 }))
   return { doc: parseJson(utf8Decode(res.body)), bytes: res.body }
 }
 
