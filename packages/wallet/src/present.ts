@@ -70,8 +70,22 @@ export async function retireExpired(w: Wallet): Promise<SkippedCopy[]> {
   return skipped
 }
 
+/** Suspended copies are looked at again: valid ones return to the pool, revoked ones are retired with their keys. */
+async function recheckSuspended(w: Wallet): Promise<void> {
+  const checker = w.o.statusChecker
+  if (!checker) return
+  for (const p of await w.o.store.listPools())
+    for (const c of await w.o.store.listCopies(p.id)) {
+      if (c.state !== 'suspended' || !c.status) continue
+      const s = await checker.check(c.status, { now: w.clock.now() })
+      if (s.state === 'valid') await w.o.store.mark([c.id], 'unused')
+      else if (s.state === 'invalid') await w.retire([c.id])
+    }
+}
+
 /** Expired copies are retired before planning (and reported); pools with a usable copy become planner records. */
 async function holdings(w: Wallet, skipped: SkippedCopy[]): Promise<Map<string, PoolRecord>> {
+  await recheckSuspended(w)
   skipped.push(...(await retireExpired(w)))
   const now = w.clock.now()
   const pools = new Map<string, PoolRecord>()
@@ -93,7 +107,11 @@ async function takeChecked(w: Wallet, poolId: string, skipped: SkippedCopy[]): P
     exclude.add(c.id)
     skipped.push({ poolId, copyId: c.id, reason: s.state === 'invalid' ? 'revoked' : 'suspended' })
     if (s.state === 'invalid') await w.retire([c.id])
-    else await w.o.store.mark([c.id], 'suspended')
+    else {
+      // never presented: give the use back, so the copy can serve once the suspension is lifted
+      await w.o.store.release([c.id])
+      await w.o.store.mark([c.id], 'suspended')
+    }
   }
 }
 

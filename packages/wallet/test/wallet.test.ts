@@ -108,6 +108,11 @@ describe('a pool of one-time-use copies, presented over real HTTP', async () => 
     expect((await world.verifier.result(sessionId))?.valid).toBe(true)
     expect(await wallet.o.keyStore.get(copies[0]?.keyRef as never)).toBeUndefined()
     expect((await wallet.list())[0]?.counts).toMatchObject({ suspended: 1, unused: 1 })
+    // lifted suspension: the copy returns to the pool and is the next one used
+    world.registry.setStatus(ref(1).uri, ref(1).idx, 0)
+    const again = await wallet.present((await world.verifier.createRequest(ageQuery)).link, { consent: yes, refill: false })
+    expect(again.used[0]?.copyId).toBe(copies[1]?.id)
+    expect((await wallet.list())[0]?.counts).toMatchObject({ suspended: 0, unused: 1 })
   })
 
   it('PID (SD-JWT VC) + PID (mdoc) in one session: the plan shows both, each from its own pool, the log keeps no credential', async () => {

@@ -118,6 +118,7 @@ export async function startWorld(o: { refreshTokens?: boolean; dpop?: boolean } 
                 fetcher,
                 trust: { trustAnchors: [issuerPki.root.pem] },
                 defaultTtlSeconds: 0,
+                maxTtlSeconds: 0, // tests change statuses between presentations
               }),
             }
           : {}),
