@@ -4,6 +4,7 @@ import { createSafeFetcher, FakeClock, type Fetcher, type JsonObject } from '@bo
 import { createDidJwk, createDidKey, createDidResolver, createDidWebDocument } from '@bonafide/did'
 import { decodeJwsUnverified, signCompactJws } from '@bonafide/jose'
 import { generatePrivateJwk, type Signer, signerFromPrivateJwk } from '@bonafide/keys'
+import { createNodeListener } from '@bonafide/oauth2'
 import { issueSdJwtVc, presentSdJwt } from '@bonafide/sd-jwt'
 import { createDevChain } from '@bonafide/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -43,19 +44,7 @@ describe('§5.9.3 redirect_uri: unsigned requests, the response URI is the clien
   const issuer = signerFromPrivateJwk(issuerPki.leaf.key.export({ format: 'jwk' }))
   let verifier: Verifier
   let base = ''
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = []
-    for await (const c of req) chunks.push(c as Buffer)
-    const r = await verifier.handleResponse(
-      new Request(`${base}${req.url}`, {
-        method: req.method,
-        headers: req.headers as Record<string, string>,
-        body: Buffer.concat(chunks),
-      }),
-    )
-    res.writeHead(r.status, Object.fromEntries(r.headers))
-    res.end(await r.text())
-  })
+  const server = createServer(createNodeListener((r) => verifier.handleResponse(r), { origin: () => base }))
   beforeAll(async () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     base = `http://localhost:${(server.address() as AddressInfo).port}`

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { b64uEncode, createSafeFetcher } from '@bonafide/core'
 import { generatePrivateJwk, signerFromPrivateJwk } from '@bonafide/keys'
 import { issueMdoc, openid4vpSessionTranscript, presentMdoc } from '@bonafide/mdoc'
+import { createNodeListener } from '@bonafide/oauth2'
 import { decodeSdJwt, issueSdJwtVc, presentSdJwt } from '@bonafide/sd-jwt'
 import { createDevChain } from '@bonafide/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -21,19 +22,7 @@ describe('wallet ↔ verifier over real HTTP on 127.0.0.1: PID (SD-JWT VC) + mDL
   const issuer = signerFromPrivateJwk(issuerPki.leaf.key.export({ format: 'jwk' }))
   let verifier: Verifier
   let base = ''
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = []
-    for await (const c of req) chunks.push(c as Buffer)
-    const r = await verifier.handleResponse(
-      new Request(`${base}${req.url}`, {
-        method: req.method,
-        headers: req.headers as Record<string, string>,
-        body: Buffer.concat(chunks),
-      }),
-    )
-    res.writeHead(r.status, Object.fromEntries(r.headers))
-    res.end(await r.text())
-  })
+  const server = createServer(createNodeListener((r) => verifier.handleResponse(r), { origin: () => base }))
   beforeAll(async () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     base = `http://localhost:${(server.address() as AddressInfo).port}`
@@ -151,19 +140,7 @@ describe('direct_post.jwt (§8.3): encrypted responses with a fresh key per requ
   const issuer = signerFromPrivateJwk(issuerPki.leaf.key.export({ format: 'jwk' }))
   let verifier: Verifier
   let base = ''
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = []
-    for await (const c of req) chunks.push(c as Buffer)
-    const r = await verifier.handleResponse(
-      new Request(`${base}${req.url}`, {
-        method: req.method,
-        headers: req.headers as Record<string, string>,
-        body: Buffer.concat(chunks),
-      }),
-    )
-    res.writeHead(r.status, Object.fromEntries(r.headers))
-    res.end(await r.text())
-  })
+  const server = createServer(createNodeListener((r) => verifier.handleResponse(r), { origin: () => base }))
   beforeAll(async () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     base = `http://localhost:${(server.address() as AddressInfo).port}`

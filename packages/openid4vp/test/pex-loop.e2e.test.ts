@@ -4,6 +4,7 @@ import { b64uEncode, createSafeFetcher, type JsonObject } from '@bonafide/core'
 import { parseCompactJws, signCompactJws } from '@bonafide/jose'
 import { generatePrivateJwk, type Signer, signerFromPrivateJwk } from '@bonafide/keys'
 import { issueMdoc, openid4vpSessionTranscript, presentMdoc } from '@bonafide/mdoc'
+import { createNodeListener } from '@bonafide/oauth2'
 import { decodeSdJwt, issueSdJwtVc, presentSdJwt } from '@bonafide/sd-jwt'
 import { createDevChain } from '@bonafide/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -56,19 +57,15 @@ const definition = {
 async function serveVerifier(pki: { root: { pem: string } }, options: (base: string) => VerifierOptions) {
   let verifier: Verifier | undefined
   let base = ''
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = []
-    for await (const c of req) chunks.push(c as Buffer)
-    const r = new Request(`${base}${req.url}`, {
-      method: req.method,
-      headers: req.headers as Record<string, string>,
-      ...(req.method === 'POST' ? { body: Buffer.concat(chunks) } : {}),
-    })
-    const v = verifier as Verifier
-    const answer = req.url?.startsWith('/request/') ? await v.handleRequestUri(r) : await v.handleResponse(r)
-    res.writeHead(answer.status, Object.fromEntries(answer.headers))
-    res.end(await answer.text())
-  })
+  const server = createServer(
+    createNodeListener(
+      (r) => {
+        const v = verifier as Verifier
+        return new URL(r.url).pathname.startsWith('/request/') ? v.handleRequestUri(r) : v.handleResponse(r)
+      },
+      { origin: () => base },
+    ),
+  )
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   base = `http://localhost:${(server.address() as AddressInfo).port}`
   verifier = new Verifier(options(base))
