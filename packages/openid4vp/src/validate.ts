@@ -70,9 +70,8 @@ export interface ResponseValidationResult {
   readonly error?: { code: string; message: string }
 }
 
-export interface ValidateResponseOptions {
-  dcql: DcqlQuery
-  vpToken: unknown
+/** What binds presentations to one request, shared by DCQL and Presentation Exchange validation. */
+export interface PresentationBinding {
   validators: readonly PresentationValidator[]
   clientId: string
   nonce: string
@@ -86,6 +85,11 @@ export interface ValidateResponseOptions {
   /** Treat an undetermined status as a failure (default true). */
   rejectUndeterminedStatus?: boolean
   clock?: Clock
+}
+
+export interface ValidateResponseOptions extends PresentationBinding {
+  dcql: DcqlQuery
+  vpToken: unknown
 }
 
 function claimsOk(disclosed: JsonObject, q: DcqlCredentialQuery, format: string): boolean {
@@ -126,7 +130,8 @@ function metaOk(v: ValidatedPresentation, q: DcqlCredentialQuery): boolean {
   return true
 }
 
-function errorOf(e: unknown): { code: string; message: string } {
+/** A validator's failure as an outcome error (typed errors keep their code). */
+export function presentationError(e: unknown): { code: string; message: string } {
   return isVcError(e)
     ? { code: e.code, message: e.message }
     : { code: 'openid4vp.vp_token_invalid', message: 'presentation could not be validated' }
@@ -136,8 +141,20 @@ function failed(q: DcqlCredentialQuery, code: string, message: string): QueryOut
   return { queryId: q.id, format: q.format, present: true, valid: false, error: { code, message }, claims: [] }
 }
 
+/** A status the verifier must refuse (revoked, suspended, undetermined unless allowed), as an outcome error. */
+export function statusFailure(
+  status: CredentialStatusResult | undefined,
+  rejectUndetermined: boolean | undefined,
+): { code: string; message: string } | undefined {
+  if (status?.state === 'invalid') return { code: 'openid4vp.status_revoked', message: 'a credential is revoked' }
+  if (status?.state === 'suspended') return { code: 'openid4vp.status_suspended', message: 'a credential is suspended' }
+  if (status?.state === 'undetermined' && rejectUndetermined !== false)
+    return { code: 'openid4vp.status_undetermined', message: 'a credential status could not be determined' }
+  return undefined
+}
+
 /** The context handed to validators: built field by field (object spread followed by more members is slow in V8). */
-function validationContext(q: DcqlCredentialQuery, o: ValidateResponseOptions, clock: Clock): ValidationContext {
+export function validationContext(q: DcqlCredentialQuery, o: PresentationBinding, clock: Clock): ValidationContext {
   const ctx: { -readonly [K in keyof ValidationContext]: ValidationContext[K] } = {
     query: q,
     clientId: o.origin ? `origin:${o.origin}` : o.clientId,
@@ -172,16 +189,14 @@ async function validateQuery(
     try {
       r = await v.validate(p, ctx)
     } catch (e) {
-      const err = errorOf(e)
+      const err = presentationError(e)
       return failed(q, err.code, err.message)
     }
     if (!metaOk(r, q)) return failed(q, 'openid4vp.meta_mismatch', 'the credential type is not the one asked for')
     if (!claimsOk(r.claims, q, q.format))
       return failed(q, 'openid4vp.claims_not_disclosed', 'the requested claims were not disclosed')
-    if (r.status?.state === 'invalid') return failed(q, 'openid4vp.status_revoked', 'a credential is revoked')
-    if (r.status?.state === 'suspended') return failed(q, 'openid4vp.status_suspended', 'a credential is suspended')
-    if (r.status?.state === 'undetermined' && o.rejectUndeterminedStatus !== false)
-      return failed(q, 'openid4vp.status_undetermined', 'a credential status could not be determined')
+    const refused = statusFailure(r.status, o.rejectUndeterminedStatus)
+    if (refused) return failed(q, refused.code, refused.message)
     claims.push(r.claims)
     status.push(r.status)
     over.push(overDisclosure(r.claims, q, q.format))

@@ -2,13 +2,20 @@ import {
   type Clock,
   type CredentialStatusResult,
   isJsonObject,
-  isVcError,
   type JsonObject,
   type JsonValue,
   systemClock,
 } from '@bonafide/core'
 import type { DcqlCredentialQuery } from '../dcql/query.js'
-import type { NonceGuard, PresentationValidator, ValidatedPresentation, ValidationContext } from '../validate.js'
+import {
+  type PresentationBinding,
+  type PresentationValidator,
+  presentationError,
+  statusFailure,
+  type ValidatedPresentation,
+  type ValidationContext,
+  validationContext,
+} from '../validate.js'
 import type { InputDescriptor, PresentationDefinition } from './definition.js'
 import { acceptedAs, canonicalFormat, doctypeOk, evaluateFields, evaluationObject, overDisclosure } from './evaluate.js'
 import { type FilterEvaluator, strictFilterEvaluator } from './filter.js'
@@ -43,34 +50,21 @@ export interface PexValidationResult {
   readonly error?: { code: string; message: string }
 }
 
-export interface ValidatePexResponseOptions {
+/** `atomic` here: reject the whole response when any submitted descriptor fails (default true). */
+export interface ValidatePexResponseOptions extends PresentationBinding {
   definition: PresentationDefinition
   submission: PresentationSubmission
   /** One presentation (string or object) or an array of them, as OpenID4VP drafts with PEX send it. */
   vpToken: unknown
-  validators: readonly PresentationValidator[]
-  clientId: string
-  nonce: string
-  responseUri?: string
-  origin?: string
-  jwkThumbprint?: Uint8Array
-  transactionData?: readonly string[]
-  nonceGuard: NonceGuard
-  /** Reject the whole response when any submitted descriptor fails (default true). */
-  atomic?: boolean
-  rejectUndeterminedStatus?: boolean
   /** `limit_disclosure: required` and more was disclosed: 'reject' the descriptor (default) or only 'flag' it. */
   limitDisclosure?: 'reject' | 'flag'
   filterEvaluator?: FilterEvaluator
-  clock?: Clock
 }
 
 type Fail = { code: string; message: string }
 const failure = (code: string, message: string): Fail => ({ code, message })
 
-function errorOf(e: unknown): Fail {
-  return isVcError(e) ? failure(e.code, e.message) : failure('openid4vp.vp_token_invalid', 'presentation could not be validated')
-}
+const errorOf = (e: unknown): Fail => presentationError(e)
 
 function context(
   o: ValidatePexResponseOptions,
@@ -88,16 +82,7 @@ function context(
     meta: format === 'mso_mdoc' ? { doctype_value: d.id } : {},
     require_cryptographic_holder_binding: outer,
   }
-  return {
-    query,
-    clientId: o.origin ? `origin:${o.origin}` : o.clientId,
-    nonce: o.nonce,
-    clock,
-    ...(o.responseUri ? { responseUri: o.responseUri } : {}),
-    ...(o.origin ? { origin: o.origin } : {}),
-    ...(o.jwkThumbprint ? { jwkThumbprint: o.jwkThumbprint } : {}),
-    ...(o.transactionData ? { transactionData: o.transactionData } : {}),
-  }
+  return validationContext(query, o, clock)
 }
 
 interface Run {
@@ -175,10 +160,8 @@ async function validateEntry(run: Run, d: InputDescriptor, e: DescriptorMapEntry
   const { format, v } = r
   if (!doctypeOk(d, format, v.doctype))
     return failure('openid4vp.pex_doctype_mismatch', 'the mdoc doctype is not the input descriptor id')
-  if (v.status?.state === 'invalid') return failure('openid4vp.status_revoked', 'a credential is revoked')
-  if (v.status?.state === 'suspended') return failure('openid4vp.status_suspended', 'a credential is suspended')
-  if (v.status?.state === 'undetermined' && o.rejectUndeterminedStatus !== false)
-    return failure('openid4vp.status_undetermined', 'a credential status could not be determined')
+  const refused = statusFailure(v.status, o.rejectUndeterminedStatus)
+  if (refused) return refused
   const obj = evaluationObject(format, v.claims, { ...(v.vct ? { vct: v.vct } : {}), ...(v.issuer ? { issuer: v.issuer } : {}) })
   const fields = evaluateFields(obj, d, o.filterEvaluator ?? strictFilterEvaluator)
   if (!fields.ok) return failure('openid4vp.pex_field_unmatched', `constraints.fields[${fields.fieldIndex}] is not satisfied`)
