@@ -1,6 +1,7 @@
 import {
   type AuthorizationRequest,
   buildVpToken,
+  type ClaimsPathPointer,
   type CredentialRecord,
   checkSelection,
   type DcqlQuery,
@@ -136,12 +137,17 @@ async function takeAll(
   return taken
 }
 
+/** The claim paths the plan asks of this credential for its query. */
+function plannedPaths(plan: PresentationPlan, t: Taken): ClaimsPathPointer[] {
+  const q = plan.queries.find((x) => x.queryId === t.queryId)
+  return q?.candidates.find((c) => c.credentialId === t.pool.id)?.claims.map((c) => c.path) ?? []
+}
+
 /** The claim paths that leave the wallet for one credential: W3C JWT credentials go whole. */
 function disclosedPaths(plan: PresentationPlan, t: Taken): (string | number | null)[][] {
   if (t.pool.format === 'jwt_vc_json')
     return Object.keys(displayClaims(t.pool.format, t.pool.claims)).map((k) => ['credentialSubject', k])
-  const q = plan.queries.find((x) => x.queryId === t.queryId)
-  return q?.candidates.find((c) => c.credentialId === t.pool.id)?.claims.map((c) => [...c.path]) ?? []
+  return plannedPaths(plan, t).map((p) => [...p])
 }
 
 type Target = Omit<PresentationTarget, 'transactionData'>
@@ -185,11 +191,7 @@ async function buildResponse(
     queryId: t.queryId,
     format: t.pool.format,
     credentialId: t.copy.id,
-    claims:
-      plan.queries
-        .find((q) => q.queryId === t.queryId)
-        ?.candidates.find((c) => c.credentialId === t.pool.id)
-        ?.claims.map((c) => c.path) ?? [],
+    claims: plannedPaths(plan, t),
   }))
   const byQuery = await buildVpToken(request, targets, async (target, req) => {
     const t = byCopy.get(target.credentialId) as Taken

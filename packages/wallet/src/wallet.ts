@@ -174,16 +174,10 @@ export class Wallet {
     const display = (conf?.credential_metadata as { display?: { name?: string }[] } | undefined)?.display?.[0]?.name
     const rt = session.token.refresh_token
     const dpopKey = session.dpop?.keyRef
-    return {
-      id: this.newId(),
-      format: first.format,
-      type: first.type,
+    return this.#poolOf(first, {
       issuer: meta.credential_issuer,
       ...(display ? { name: display } : {}),
-      claims: first.claims,
-      ...(first.validFrom !== undefined ? { validFrom: first.validFrom } : {}),
-      ...(first.validUntil !== undefined ? { validUntil: first.validUntil } : {}),
-      policy: this.policy(policy),
+      ...(policy ? { policy } : {}),
       source: {
         credentialIssuer: meta.credential_issuer,
         configurationId,
@@ -191,7 +185,40 @@ export class Wallet {
         ...(typeof rt === 'string' ? { refreshToken: rt } : {}),
         ...(dpopKey ? { dpopKey } : {}),
       },
+    })
+  }
+
+  /** A new pool for the dataset `d` describes. */
+  #poolOf(
+    d: DescribedCredential,
+    o: { issuer?: string; name?: string; policy?: Partial<PoolPolicy>; source?: PoolRecord['source'] },
+  ): PoolRecord {
+    return {
+      id: this.newId(),
+      format: d.format,
+      type: d.type,
+      issuer: o.issuer ?? d.issuer,
+      ...(o.name ? { name: o.name } : {}),
+      claims: d.claims,
+      ...(d.validFrom !== undefined ? { validFrom: d.validFrom } : {}),
+      ...(d.validUntil !== undefined ? { validUntil: d.validUntil } : {}),
+      policy: this.policy(o.policy),
+      ...(o.source ? { source: o.source } : {}),
       createdAt: this.clock.now(),
+    }
+  }
+
+  /** A fresh, unused copy of a pool. */
+  #copyOf(pool: PoolRecord, credential: string, keyRef: KeyRef, d: DescribedCredential | undefined): CopyRecord {
+    return {
+      id: this.newId(),
+      poolId: pool.id,
+      credential,
+      keyRef,
+      uses: 0,
+      state: 'unused',
+      ...(d?.validUntil !== undefined ? { validUntil: d.validUntil } : {}),
+      ...(d?.status ? { status: d.status } : {}),
     }
   }
 
@@ -204,19 +231,7 @@ export class Wallet {
   }
 
   #copies(pool: PoolRecord, received: readonly ReceivedCredential[], described: Map<string, DescribedCredential>): CopyRecord[] {
-    return received.map((r) => {
-      const d = described.get(String(r.credential))
-      return {
-        id: this.newId(),
-        poolId: pool.id,
-        credential: String(r.credential),
-        keyRef: r.keyRef,
-        uses: 0,
-        state: 'unused',
-        ...(d?.validUntil !== undefined ? { validUntil: d.validUntil } : {}),
-        ...(d?.status ? { status: d.status } : {}),
-      }
-    })
+    return received.map((r) => this.#copyOf(pool, String(r.credential), r.keyRef, described.get(String(r.credential))))
   }
 
   /**
@@ -240,32 +255,11 @@ export class Wallet {
     const thumbs = new Set(described.map((d) => jwkThumbprint(d.holderKey)))
     if (thumbs.size !== items.length || new Set(items.map((i) => i.credential)).size !== items.length)
       throw new WalletError('wallet.import_invalid', 'each copy needs its own credential and its own key')
-    const pool: PoolRecord = {
-      id: this.newId(),
-      format: first.format,
-      type: first.type,
-      issuer: first.issuer,
-      ...(o.name ? { name: o.name } : {}),
-      claims: first.claims,
-      ...(first.validFrom !== undefined ? { validFrom: first.validFrom } : {}),
-      ...(first.validUntil !== undefined ? { validUntil: first.validUntil } : {}),
-      policy: this.policy(o.policy),
-      createdAt: this.clock.now(),
-    }
+    const pool = this.#poolOf(first, { ...(o.name ? { name: o.name } : {}), ...(o.policy ? { policy: o.policy } : {}) })
     const copies: CopyRecord[] = []
     for (const [i, it] of items.entries()) {
-      const d = described[i] as DescribedCredential
       const keyRef = await (ks as AddableKeyStore).add(it.privateKey, it.alg, 'holder')
-      copies.push({
-        id: this.newId(),
-        poolId: pool.id,
-        credential: it.credential,
-        keyRef,
-        uses: 0,
-        state: 'unused',
-        ...(d.validUntil !== undefined ? { validUntil: d.validUntil } : {}),
-        ...(d.status ? { status: d.status } : {}),
-      })
+      copies.push(this.#copyOf(pool, it.credential, keyRef, described[i]))
     }
     try {
       await this.o.store.addPool(pool, copies)
