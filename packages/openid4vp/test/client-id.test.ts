@@ -5,12 +5,13 @@ import { createDidJwk, createDidKey, createDidResolver, createDidWebDocument } f
 import { decodeJwsUnverified, signCompactJws } from '@bonafide/jose'
 import { generatePrivateJwk, type Signer, signerFromPrivateJwk } from '@bonafide/keys'
 import { createNodeListener } from '@bonafide/oauth2'
-import { issueSdJwtVc, presentSdJwt } from '@bonafide/sd-jwt'
+import { presentSdJwt } from '@bonafide/sd-jwt'
 import { createDevChain } from '@bonafide/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createVerifierAttestation, parseClientId } from '../src/client-id/index.js'
 import { sdJwtVcValidator } from '../src/formats/index.js'
 import { parseAuthorizationRequest, postDirectResponse, Verifier } from '../src/index.js'
+import { issueTestSdJwtVc } from './fixtures.js'
 
 const PID = 'urn:eudi:pid:1'
 const DCQL = {
@@ -42,6 +43,7 @@ describe('§5.9.1 client_id syntax', () => {
 describe('§5.9.3 redirect_uri: unsigned requests, the response URI is the client_id value', async () => {
   const issuerPki = await createDevChain()
   const issuer = signerFromPrivateJwk(issuerPki.leaf.key.export({ format: 'jwk' }))
+  const testIssuer = { signer: issuer, pki: issuerPki }
   let verifier: Verifier
   let base = ''
   const server = createServer(createNodeListener((r) => verifier.handleResponse(r), { origin: () => base }))
@@ -70,15 +72,7 @@ describe('§5.9.3 redirect_uri: unsigned requests, the response URI is the clien
     })
     expect(request.client).toBeUndefined()
     const holder = key()
-    const vc = await issueSdJwtVc({
-      signer: issuer,
-      iss: 'https://issuer.example',
-      vct: PID,
-      claims: { age_over_18: true },
-      disclosable: ['age_over_18'],
-      holderKey: holder.publicJwk,
-      header: { x5c: issuerPki.x5c },
-    })
+    const vc = await issueTestSdJwtVc(testIssuer, PID, { age_over_18: true }, holder.publicJwk)
     const vp = await presentSdJwt(vc, {
       disclose: ['age_over_18'],
       kb: { signer: holder, aud: request.clientId, nonce: request.nonce },

@@ -2,8 +2,8 @@ import { b64uEncode, type JsonObject } from '@bonafide/core'
 import { createDidJwk, createDidKey, createDidResolver } from '@bonafide/did'
 import { decodeJwsUnverified, signCompactJws } from '@bonafide/jose'
 import { generatePrivateJwk, signerFromPrivateJwk } from '@bonafide/keys'
-import { dcApiSessionTranscript, issueMdoc, presentMdoc } from '@bonafide/mdoc'
-import { issueSdJwtVc, presentSdJwt } from '@bonafide/sd-jwt'
+import { dcApiSessionTranscript, presentMdoc } from '@bonafide/mdoc'
+import { presentSdJwt } from '@bonafide/sd-jwt'
 import { createDevChain } from '@bonafide/testing'
 import { describe, expect, it } from 'vitest'
 import { msoMdocValidator, sdJwtVcValidator } from '../src/formats/index.js'
@@ -14,6 +14,7 @@ import {
   parseDcApiRequest,
   Verifier,
 } from '../src/index.js'
+import { issueTestMdoc, issueTestSdJwtVc } from './fixtures.js'
 
 const NS = 'org.iso.18013.5.1'
 const MDL = 'org.iso.18013.5.1.mDL'
@@ -30,6 +31,7 @@ describe('Appendix A: dc_api.jwt, encrypted responses over the Digital Credentia
   const verifierPki = await createDevChain({ dnsNames: ['verifier.example'] })
   const issuerPki = await createDevChain()
   const issuer = signerFromPrivateJwk(issuerPki.leaf.key.export({ format: 'jwk' }))
+  const testIssuer = { signer: issuer, pki: issuerPki }
   const verifier = new Verifier({
     clientId: 'x509_san_dns:verifier.example',
     signer: signerFromPrivateJwk(verifierPki.leaf.key.export({ format: 'jwk' })),
@@ -46,22 +48,8 @@ describe('Appendix A: dc_api.jwt, encrypted responses over the Digital Credentia
   async function vpToken(r: DcApiAuthorizationRequest, origin = r.origin) {
     const ph = signerFromPrivateJwk(generatePrivateJwk('ES256'))
     const mh = signerFromPrivateJwk(generatePrivateJwk('ES256'))
-    const vc = await issueSdJwtVc({
-      signer: issuer,
-      iss: 'https://issuer.example',
-      vct: PID,
-      claims: { age_over_18: true },
-      disclosable: ['age_over_18'],
-      holderKey: ph.publicJwk,
-      header: { x5c: issuerPki.x5c },
-    })
-    const mdoc = await issueMdoc({
-      signer: issuer,
-      x5chain: [issuerPki.leaf.der],
-      docType: MDL,
-      claims: { [NS]: { age_over_18: true } },
-      deviceKey: mh.publicJwk,
-    })
+    const vc = await issueTestSdJwtVc(testIssuer, PID, { age_over_18: true }, ph.publicJwk)
+    const mdoc = await issueTestMdoc(testIssuer, MDL, { [NS]: { age_over_18: true } }, mh.publicJwk)
     const transcript = dcApiSessionTranscript({ origin, nonce: r.nonce, jwkThumbprint: r.encryption?.thumbprint ?? null })
     return {
       pid: [await presentSdJwt(vc, { disclose: ['age_over_18'], kb: { signer: ph, aud: `origin:${origin}`, nonce: r.nonce } })],

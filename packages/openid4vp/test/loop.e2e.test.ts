@@ -2,14 +2,15 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { b64uEncode, createSafeFetcher } from '@bonafide/core'
 import { generatePrivateJwk, signerFromPrivateJwk } from '@bonafide/keys'
-import { issueMdoc, openid4vpSessionTranscript, presentMdoc } from '@bonafide/mdoc'
+import { openid4vpSessionTranscript, presentMdoc } from '@bonafide/mdoc'
 import { createNodeListener } from '@bonafide/oauth2'
-import { decodeSdJwt, issueSdJwtVc, presentSdJwt } from '@bonafide/sd-jwt'
+import { decodeSdJwt, presentSdJwt } from '@bonafide/sd-jwt'
 import { createDevChain } from '@bonafide/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type CredentialRecord, matchDcql } from '../src/dcql/index.js'
 import { msoMdocValidator, sdJwtVcValidator } from '../src/formats/index.js'
 import { parseAuthorizationRequest, postDirectResponse, Verifier } from '../src/index.js'
+import { issueTestMdoc, issueTestSdJwtVc } from './fixtures.js'
 
 const NS = 'org.iso.18013.5.1'
 const MDL = 'org.iso.18013.5.1.mDL'
@@ -20,6 +21,7 @@ describe('wallet ↔ verifier over real HTTP on 127.0.0.1: PID (SD-JWT VC) + mDL
   const verifierPki = await createDevChain({ dnsNames: ['localhost'] })
   const issuerPki = await createDevChain()
   const issuer = signerFromPrivateJwk(issuerPki.leaf.key.export({ format: 'jwk' }))
+  const testIssuer = { signer: issuer, pki: issuerPki }
   let verifier: Verifier
   let base = ''
   const server = createServer(createNodeListener((r) => verifier.handleResponse(r), { origin: () => base }))
@@ -44,22 +46,18 @@ describe('wallet ↔ verifier over real HTTP on 127.0.0.1: PID (SD-JWT VC) + mDL
     // Wallet holdings
     const pidHolder = signerFromPrivateJwk(generatePrivateJwk('ES256'))
     const mdlHolder = signerFromPrivateJwk(generatePrivateJwk('ES256'))
-    const pid = await issueSdJwtVc({
-      signer: issuer,
-      iss: 'https://issuer.example',
-      vct: PID,
-      claims: { given_name: 'Erika', family_name: 'Mustermann', age_over_18: true },
-      disclosable: ['given_name', 'family_name', 'age_over_18'],
-      holderKey: pidHolder.publicJwk,
-      header: { x5c: issuerPki.x5c },
-    })
-    const mdl = await issueMdoc({
-      signer: issuer,
-      x5chain: [issuerPki.leaf.der],
-      docType: MDL,
-      claims: { [NS]: { age_over_18: true, driving_privileges: [{ vehicle_category_code: 'B' }], family_name: 'Mustermann' } },
-      deviceKey: mdlHolder.publicJwk,
-    })
+    const pid = await issueTestSdJwtVc(
+      testIssuer,
+      PID,
+      { given_name: 'Erika', family_name: 'Mustermann', age_over_18: true },
+      pidHolder.publicJwk,
+    )
+    const mdl = await issueTestMdoc(
+      testIssuer,
+      MDL,
+      { [NS]: { age_over_18: true, driving_privileges: [{ vehicle_category_code: 'B' }], family_name: 'Mustermann' } },
+      mdlHolder.publicJwk,
+    )
     const records: CredentialRecord[] = [
       { id: 'pid', format: 'dc+sd-jwt', vct: PID, claims: decodeSdJwt(pid).claims },
       {
@@ -138,6 +136,7 @@ describe('direct_post.jwt (§8.3): encrypted responses with a fresh key per requ
   const verifierPki = await createDevChain({ dnsNames: ['localhost'] })
   const issuerPki = await createDevChain()
   const issuer = signerFromPrivateJwk(issuerPki.leaf.key.export({ format: 'jwk' }))
+  const testIssuer = { signer: issuer, pki: issuerPki }
   let verifier: Verifier
   let base = ''
   const server = createServer(createNodeListener((r) => verifier.handleResponse(r), { origin: () => base }))
@@ -157,13 +156,7 @@ describe('direct_post.jwt (§8.3): encrypted responses with a fresh key per requ
 
   it('the mdoc transcript binds the encryption key thumbprint; a plain response is refused for this session', async () => {
     const holder = signerFromPrivateJwk(generatePrivateJwk('ES256'))
-    const mdl = await issueMdoc({
-      signer: issuer,
-      x5chain: [issuerPki.leaf.der],
-      docType: MDL,
-      claims: { [NS]: { age_over_18: true } },
-      deviceKey: holder.publicJwk,
-    })
+    const mdl = await issueTestMdoc(testIssuer, MDL, { [NS]: { age_over_18: true } }, holder.publicJwk)
     const dcql = {
       credentials: [{ id: 'mdl', format: 'mso_mdoc', meta: { doctype_value: MDL }, claims: [{ path: [NS, 'age_over_18'] }] }],
     }
@@ -228,6 +221,7 @@ describe('Digital Credentials API (Appendix A, dc_api): origin binding', async (
   const verifierPki = await createDevChain({ dnsNames: ['verifier.example'] })
   const issuerPki = await createDevChain()
   const issuer = signerFromPrivateJwk(issuerPki.leaf.key.export({ format: 'jwk' }))
+  const testIssuer = { signer: issuer, pki: issuerPki }
   const verifier = new Verifier({
     clientId: 'x509_san_dns:verifier.example',
     signer: signerFromPrivateJwk(verifierPki.leaf.key.export({ format: 'jwk' })),
@@ -248,22 +242,8 @@ describe('Digital Credentials API (Appendix A, dc_api): origin binding', async (
   async function answer(nonce: string, origin: string) {
     const ph = signerFromPrivateJwk(generatePrivateJwk('ES256'))
     const mh = signerFromPrivateJwk(generatePrivateJwk('ES256'))
-    const vc = await issueSdJwtVc({
-      signer: issuer,
-      iss: 'https://issuer.example',
-      vct: PID,
-      claims: { age_over_18: true },
-      disclosable: ['age_over_18'],
-      holderKey: ph.publicJwk,
-      header: { x5c: issuerPki.x5c },
-    })
-    const mdoc = await issueMdoc({
-      signer: issuer,
-      x5chain: [issuerPki.leaf.der],
-      docType: MDL,
-      claims: { [NS]: { age_over_18: true } },
-      deviceKey: mh.publicJwk,
-    })
+    const vc = await issueTestSdJwtVc(testIssuer, PID, { age_over_18: true }, ph.publicJwk)
+    const mdoc = await issueTestMdoc(testIssuer, MDL, { [NS]: { age_over_18: true } }, mh.publicJwk)
     return {
       vp_token: {
         pid: [await presentSdJwt(vc, { disclose: ['age_over_18'], kb: { signer: ph, aud: `origin:${origin}`, nonce } })],

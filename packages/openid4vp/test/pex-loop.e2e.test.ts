@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net'
 import { b64uEncode, createSafeFetcher, type JsonObject } from '@bonafide/core'
 import { parseCompactJws, signCompactJws } from '@bonafide/jose'
 import { generatePrivateJwk, type Signer, signerFromPrivateJwk } from '@bonafide/keys'
-import { issueMdoc, openid4vpSessionTranscript, presentMdoc } from '@bonafide/mdoc'
+import { openid4vpSessionTranscript, presentMdoc } from '@bonafide/mdoc'
 import { createNodeListener } from '@bonafide/oauth2'
-import { decodeSdJwt, issueSdJwtVc, presentSdJwt } from '@bonafide/sd-jwt'
+import { decodeSdJwt, presentSdJwt } from '@bonafide/sd-jwt'
 import { createDevChain } from '@bonafide/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CredentialRecord } from '../src/dcql/index.js'
@@ -19,6 +19,7 @@ import {
   type VerifierOptions,
 } from '../src/index.js'
 import { buildPresentationSubmission, matchPresentationDefinition } from '../src/pex/index.js'
+import { issueTestMdoc, issueTestSdJwtVc } from './fixtures.js'
 
 const NS = 'org.iso.18013.5.1'
 const MDL = 'org.iso.18013.5.1.mDL'
@@ -80,6 +81,7 @@ describe('PEX end to end over real HTTP on 127.0.0.1: PID (SD-JWT VC) + mDL (mdo
   const verifierPki = await createDevChain({ dnsNames: ['localhost'] })
   const issuerPki = await createDevChain()
   const issuer = signerFromPrivateJwk(issuerPki.leaf.key.export({ format: 'jwk' }))
+  const testIssuer = { signer: issuer, pki: issuerPki }
   const verifierSigner = signerFromPrivateJwk(verifierPki.leaf.key.export({ format: 'jwk' }))
   const validators = [
     sdJwtVcValidator({ issuerKeys: { trustAnchors: [issuerPki.root.pem], requireIssInSan: false } }),
@@ -88,22 +90,13 @@ describe('PEX end to end over real HTTP on 127.0.0.1: PID (SD-JWT VC) + mDL (mdo
   const fetcher = createSafeFetcher({ allowHttp: true, allowLoopback: true })
   const pidHolder = signerFromPrivateJwk(generatePrivateJwk('ES256'))
   const mdlHolder = signerFromPrivateJwk(generatePrivateJwk('ES256'))
-  const pid = await issueSdJwtVc({
-    signer: issuer,
-    iss: 'https://issuer.example',
-    vct: PID,
-    claims: { given_name: 'Erika', family_name: 'Mustermann', age_over_18: true },
-    disclosable: ['given_name', 'family_name', 'age_over_18'],
-    holderKey: pidHolder.publicJwk,
-    header: { x5c: issuerPki.x5c },
-  })
-  const mdl = await issueMdoc({
-    signer: issuer,
-    x5chain: [issuerPki.leaf.der],
-    docType: MDL,
-    claims: MDL_CLAIMS,
-    deviceKey: mdlHolder.publicJwk,
-  })
+  const pid = await issueTestSdJwtVc(
+    testIssuer,
+    PID,
+    { given_name: 'Erika', family_name: 'Mustermann', age_over_18: true },
+    pidHolder.publicJwk,
+  )
+  const mdl = await issueTestMdoc(testIssuer, MDL, MDL_CLAIMS, mdlHolder.publicJwk)
   const records: CredentialRecord[] = [
     { id: 'pid', format: 'dc+sd-jwt', vct: PID, claims: decodeSdJwt(pid).claims },
     { id: 'mdl', format: 'mso_mdoc', doctype: MDL, claims: MDL_CLAIMS },
