@@ -19,8 +19,8 @@ const LAYER: Record<string, number> = {
   openid4vci: 6,
   openid4vp: 6,
   wallet: 7,
+  agent: 8,
   cli: 9,
-  agent: 9,
 }
 
 const root = join(import.meta.dirname, '..')

@@ -1,0 +1,150 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely'
+
+/** Times are milliseconds since the epoch (int8), from the injected clock, never the database's. */
+type Ms = number
+type Json = ColumnType<unknown, string, string>
+
+export interface ApiKeyTable {
+  id: string
+  name: string
+  /** SHA-256 of the whole key (base64url); the key itself is shown once and never stored. */
+  hash: string
+  scopes: JSONColumnType<string[]>
+  created_at: Ms
+  revoked_at: Ms | null
+}
+
+export interface SigningKeyTable {
+  id: string
+  /** `issuer` (signs credentials and lists) or `root` (the development CA). */
+  role: string
+  alg: string
+  public_jwk: JSONColumnType<Record<string, unknown>>
+  /** AES-256-GCM under the key-encryption key: base64url(iv || ciphertext || tag). */
+  private_enc: string
+  /** Base64 DER certificate (x5c entry). */
+  certificate: string | null
+  created_at: Ms
+  /** When it stopped signing (null while active). */
+  retired_at: Ms | null
+  /** Published until: the end of the validity of the last credential it signed. */
+  publish_until: Ms | null
+}
+
+export interface IssuerStateTable {
+  kind: string
+  key: string
+  value: Json | null
+  counter: number | null
+  expires_at: Ms
+}
+
+export interface CredentialConfigurationTable {
+  id: string
+  format: string
+  /** The `credential_configurations_supported` entry as published. */
+  metadata: JSONColumnType<Record<string, unknown>>
+  schema_id: string | null
+  batch_size: number
+  key_attestation_required: boolean
+  validity_seconds: number
+  status_kind: string
+  requires_approval: boolean
+  store_claims: boolean
+  created_at: Ms
+  retired_at: Ms | null
+}
+
+export interface IssuanceSessionTable {
+  id: string
+  /** The OpenID4VCI issuer's own session key (from createOffer). */
+  protocol_session_id: string
+  configuration_ids: JSONColumnType<string[]>
+  state: string
+  claims: JSONColumnType<Record<string, unknown>> | null
+  tx_code: boolean
+  requires_approval: boolean
+  approval: string | null
+  approval_reason: string | null
+  expected: number
+  issued: number
+  error: string | null
+  offer_uri: string
+  expires_at: Ms
+  created_at: Ms
+  updated_at: Ms
+}
+
+export interface IssuedCredentialTable {
+  id: string
+  session_id: string
+  configuration_id: string
+  format: string
+  batch_id: string
+  status_list_id: string | null
+  status_index: number | null
+  holder_key_thumbprint: string
+  status: string
+  signing_key_id: string
+  issued_at: Ms
+  expires_at: Ms
+  claims: Json | null
+}
+
+export interface StatusListTable {
+  id: string
+  uri: string
+  size: number
+  bits: number
+  /** Key of the index permutation (base64url): never leaves the agent. */
+  secret: string
+  /** Allocation counter (may pass size when the list fills). */
+  next: number
+  /** Packed statuses (Token Status List layout). */
+  bytes: Uint8Array
+  /** Bumped on every status change; published tokens are cached per version. */
+  version: number
+  active: boolean
+  created_at: Ms
+}
+
+export interface SchemaTable {
+  id: string
+  name: string
+  version: string
+  major: number
+  minor: number
+  patch: number
+  author: string
+  tags: JSONColumnType<string[]>
+  /** The whole CredentialSchema record as stored (frozen on read). */
+  record: JSONColumnType<Record<string, unknown>>
+  created_at: Ms
+}
+
+export interface EventTable {
+  seq: Generated<number>
+  id: string
+  type: string
+  subject: string
+  data: JSONColumnType<Record<string, unknown>>
+  created_at: Ms
+}
+
+export interface SettingTable {
+  key: string
+  value: JSONColumnType<Record<string, unknown>>
+}
+
+export interface DB {
+  api_keys: ApiKeyTable
+  signing_keys: SigningKeyTable
+  issuer_state: IssuerStateTable
+  credential_configurations: CredentialConfigurationTable
+  issuance_sessions: IssuanceSessionTable
+  issued_credentials: IssuedCredentialTable
+  status_lists: StatusListTable
+  schemas: SchemaTable
+  events: EventTable
+  settings: SettingTable
+}

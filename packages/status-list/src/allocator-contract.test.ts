@@ -1,0 +1,4 @@
+import { MemoryAllocatorStore } from './allocator.js'
+import { runAllocatorStoreContract } from './allocator-contract.js'
+
+runAllocatorStoreContract('memory', () => new MemoryAllocatorStore())
