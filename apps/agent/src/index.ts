@@ -1,1 +1,10 @@
-export {}
+export { type AgentConfig, ConfigError, loadConfig, SETTING_NAMES } from './config/env.js'
+export { type AgentContext, createAgentContext, didWebFor } from './context.js'
+export { type Database, openPglite, openPostgres } from './db/database.js'
+export { migrateToLatest } from './db/migrate.js'
+export { PgAllocatorStore } from './db/repositories/allocator-store.js'
+export { PgIssuerStore } from './db/repositories/issuer-store.js'
+export { PgSchemaRegistry } from './db/repositories/schema-registry.js'
+export * from './defaults/pid-schema.js'
+export { createApp } from './http/app.js'
+export { type RunningAgent, startAgent } from './server.js'

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli.js'
 import { SAMPLE_PID, SAMPLE_PID_MDOC } from '../src/commands/issuer.js'
 import type { Io } from '../src/io.js'
-import { PID_TYPE_METADATA_INTEGRITY, PID_VCT, validatePidClaims } from '../src/pid-schema.js'
+import { PID_TYPE_METADATA_INTEGRITY, PID_VCT, validatePidClaims } from '@bonafide/agent'
 
 async function jwkFromMetadata(issuer: string) {
   const f = createSafeFetcher({ allowHttp: true, allowLoopback: true })

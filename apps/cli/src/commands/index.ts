@@ -7,6 +7,7 @@ import { keygen } from './keygen.js'
 import { mdoc } from './mdoc.js'
 import { schemaCommand } from './schema.js'
 import { sdJwt } from './sd-jwt.js'
+import { serveCommand } from './serve.js'
 import { status } from './status.js'
 import { vc } from './vc.js'
 import { verifierCommand } from './verifier.js'
@@ -14,6 +15,7 @@ import { walletCommand } from './wallet.js'
 
 /** Every `bonafide` command. One line per command module. */
 export const commands: Command[] = [
+  serveCommand,
   keygen,
   sdJwt,
   mdoc,

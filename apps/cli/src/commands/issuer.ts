@@ -11,7 +11,7 @@ import { createStatusListHandler, StatusListRegistry } from '@bonafide/status-li
 import { readTextFile } from '../args.js'
 import { createDevChain } from '../dev-pki.js'
 import { type Command, type Io, UsageError } from '../io.js'
-import { PID_TYPE_METADATA_BYTES, PID_TYPE_METADATA_INTEGRITY, PID_VCT, validatePidClaims } from '../pid-schema.js'
+import { PID_TYPE_METADATA_BYTES, PID_TYPE_METADATA_INTEGRITY, PID_VCT, validatePidClaims } from '@bonafide/agent'
 import { serveUntilStopped, withSubcommands } from '../subcommands.js'
 
 export const SAMPLE_PID = {

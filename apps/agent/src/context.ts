@@ -1,0 +1,107 @@
+import { type Clock, systemClock } from '@bonafide/core'
+import { type AgentConfig, ConfigError } from './config/env.js'
+import { type Database, openPglite, openPostgres } from './db/database.js'
+import { migrateToLatest } from './db/migrate.js'
+import { PgSchemaRegistry } from './db/repositories/schema-registry.js'
+import { seedDefaults } from './defaults/seed.js'
+import { ApiKeyService } from './services/api-keys.js'
+import { ConfigurationService } from './services/configurations.js'
+import { CredentialService } from './services/credentials.js'
+import { IssuerRuntime } from './services/issuance.js'
+import { loadKek } from './services/kek.js'
+import { KeyService } from './services/keys.js'
+import { OfferService } from './services/offers.js'
+import { StatusService } from './services/status.js'
+
+/** Everything the routes use, built once at start: the one wiring point of the agent. */
+export interface AgentContext {
+  readonly config: AgentConfig
+  readonly publicUrl: string
+  /** `did:web` of the issuer (from the public URL). */
+  readonly did: string
+  readonly database: Database
+  readonly clock: Clock
+  readonly apiKeys: ApiKeyService
+  readonly keys: KeyService
+  readonly configs: ConfigurationService
+  readonly registry: PgSchemaRegistry
+  readonly status: StatusService
+  readonly credentials: CredentialService
+  readonly runtime: IssuerRuntime
+  readonly offers: OfferService
+  /** The admin key created on this start (first run only), to print once. */
+  readonly firstAdminKey: string | undefined
+  log(level: 'error' | 'info' | 'debug', msg: string, data?: Record<string, unknown>): void
+  close(): Promise<void>
+}
+
+/** did:web for an origin (port percent-encoded, path segments as colons). */
+export function didWebFor(publicUrl: string): string {
+  const u = new URL(publicUrl)
+  const host = u.port ? `${u.hostname}%3A${u.port}` : u.hostname
+  const path = u.pathname.replace(/\/$/, '').split('/').filter(Boolean)
+  return ['did:web', host, ...path].join(':')
+}
+
+export async function createAgentContext(
+  config: AgentConfig,
+  publicUrl: string,
+  o: { clock?: Clock } = {},
+): Promise<AgentContext> {
+  const clock = o.clock ?? systemClock
+  const levels = { silent: 0, error: 1, info: 2, debug: 3 }
+  const log: AgentContext['log'] = (level, msg, data) => {
+    if (levels[level] > levels[config.logLevel]) return
+    process.stderr.write(`${JSON.stringify({ t: new Date(clock.now()).toISOString(), level, msg, ...data })}\n`)
+  }
+  const kek = loadKek(config.kek, config.dataDir)
+  const database = config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(config.dataDir)
+  try {
+    await migrateToLatest(database.db)
+    const db = database.db
+    const did = didWebFor(publicUrl)
+    const keys = new KeyService({ db, kek, clock, dnsNames: [new URL(publicUrl).hostname] })
+    await keys.ensure()
+    // The key-encryption key must open the stored keys, or the start stops here.
+    await keys.active().catch((e: unknown) => {
+      throw new ConfigError(`the key-encryption key does not open the stored signing keys (${(e as Error).message})`)
+    })
+    const configs = new ConfigurationService({ db, clock })
+    const registry = new PgSchemaRegistry(db, { clock })
+    await seedDefaults({ registry, configs, author: did })
+    const status = new StatusService({ db, keys, clock, baseUri: `${publicUrl}/status` })
+    const runtime = new IssuerRuntime({
+      db,
+      clock,
+      publicUrl,
+      keys,
+      configs,
+      status,
+      registry,
+      onError: (e) => log('debug', 'protocol error', { error: String((e as Error)?.message ?? e) }),
+    })
+    const apiKeys = new ApiKeyService({ db, clock, ...(config.adminKey ? { envAdminKey: config.adminKey } : {}) })
+    const firstAdminKey = await apiKeys.bootstrap()
+    return {
+      config,
+      publicUrl,
+      did,
+      database,
+      clock,
+      apiKeys,
+      keys,
+      configs,
+      registry,
+      status,
+      credentials: new CredentialService({ db, clock }),
+      runtime,
+      offers: new OfferService({ db, clock, runtime, registry }),
+      firstAdminKey,
+      log,
+      close: () => database.close(),
+    }
+  } catch (e) {
+    await database.close().catch(() => undefined)
+    throw e
+  }
+}

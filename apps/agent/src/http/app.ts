@@ -1,0 +1,37 @@
+import { Hono } from 'hono'
+import type { AgentContext } from '../context.js'
+import type { Scope } from '../services/api-keys.js'
+import { mountOperations, openApiDocument } from './api.js'
+import { notFoundProblem, problem, toProblem } from './problem.js'
+import { mountDocs } from './routes/docs.js'
+import { mountPublic } from './routes/public.js'
+import { V1_OPERATIONS } from './routes/v1.js'
+
+/** The agent's HTTP app: `/v1` behind API keys, the public side open. */
+export function createApp(ctx: AgentContext): Hono {
+  const app = new Hono<{ Variables: { scopes: readonly Scope[] } }>()
+  app.onError((e, c) => {
+    if (c.req.path.startsWith('/v1') || c.req.path.startsWith('/status') || c.req.path.startsWith('/schemas'))
+      return toProblem(e, (msg, data) => ctx.log('error', msg, data))
+    ctx.log('error', 'unexpected error', { error: String((e as Error)?.stack ?? e) })
+    return new Response('{"error":"server_error"}', { status: 500, headers: { 'content-type': 'application/json' } })
+  })
+  app.notFound((c) => notFoundProblem(c))
+
+  // Nothing under /v1 answers without a key.
+  app.use('/v1/*', async (c, next) => {
+    const h = c.req.header('authorization') ?? ''
+    const m = /^Bearer ([\x21-\x7e]{1,200})$/.exec(h)
+    if (!m) return problem(401, 'agent.unauthorized', 'an API key is required (Authorization: Bearer …)')
+    const who = await ctx.apiKeys.authenticate(m[1] as string)
+    if (!who) return problem(401, 'agent.unauthorized', 'the API key is unknown or revoked')
+    c.set('scopes', who.scopes)
+    await next()
+  })
+  mountOperations(app, ctx, V1_OPERATIONS)
+  const open = app as unknown as Hono
+  mountPublic(open, ctx)
+  const doc = openApiDocument(V1_OPERATIONS, { publicUrl: ctx.publicUrl, version: '0.1.0' })
+  mountDocs(open, () => doc)
+  return open
+}

@@ -1,0 +1,51 @@
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import type { AgentConfig } from './config/env.js'
+import { type AgentContext, createAgentContext } from './context.js'
+import { createApp } from './http/app.js'
+
+export interface RunningAgent {
+  readonly url: string
+  readonly ctx: AgentContext
+  close(): Promise<void>
+}
+
+/**
+ * Listen first (port 0 picks one), then build the context with the URL wallets will use, then serve.
+ * Requests that arrive before the context is ready get 503.
+ */
+export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
+  let handler: (req: Request) => Response | Promise<Response> = () =>
+    new Response(null, { status: 503, headers: { 'retry-after': '1' } })
+  const server = serve({ fetch: (req) => handler(req), hostname: config.host, port: config.port })
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve)
+    server.once('error', reject)
+  })
+  const port = (server.address() as AddressInfo).port
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host
+  const url = config.publicUrl ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
+  let ctx: AgentContext
+  try {
+    ctx = await createAgentContext(config, url)
+  } catch (e) {
+    await new Promise((r) => server.close(r))
+    throw e
+  }
+  const app = createApp(ctx)
+  handler = (req) => app.fetch(req)
+  const sweep = setInterval(() => void ctx.runtime.store.sweep().catch(() => undefined), 60_000)
+  sweep.unref()
+  return {
+    url,
+    ctx,
+    async close() {
+      clearInterval(sweep)
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        ;(server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.()
+      })
+      await ctx.close()
+    },
+  }
+}

@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto'
+import { type Clock, type JsonObject, OAuthError } from '@bonafide/core'
+import { createIssuer, type IssuanceAuditRecord, type Issuer, type NotificationEvent } from '@bonafide/openid4vci'
+import type { SchemaRegistry } from '@bonafide/schema'
+import type { Db } from '../db/database.js'
+import { appendEvent } from '../db/repositories/events.js'
+import { IssuanceStore } from '../db/repositories/issuance-store.js'
+import { checkClaims } from './claims-check.js'
+import type { ConfigurationService, CredentialConfiguration } from './configurations.js'
+import { buildFormats } from './formats.js'
+import type { KeyService } from './keys.js'
+import type { StatusService } from './status.js'
+
+export interface IssuanceDeps {
+  db: Db
+  clock: Clock
+  publicUrl: string
+  keys: KeyService
+  configs: ConfigurationService
+  status: StatusService
+  registry: SchemaRegistry
+  onError?: (e: unknown) => void
+}
+
+const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64url')}`
+
+/**
+ * The OpenID4VCI issuer over the agent's database. Rebuilt when the configurations or the signing key
+ * change; every protocol step's state lives in PostgreSQL, so nothing is lost on restart.
+ */
+export class IssuerRuntime {
+  readonly #d: IssuanceDeps
+  #built: { issuer: Issuer; version: number; keyId: string; configs: Map<string, CredentialConfiguration> } | undefined
+  readonly store: IssuanceStore
+
+  constructor(d: IssuanceDeps) {
+    this.#d = d
+    this.store = new IssuanceStore(d.db, { clock: d.clock })
+  }
+
+  async current(): Promise<{ issuer: Issuer; configs: Map<string, CredentialConfiguration> }> {
+    const key = await this.#d.keys.active()
+    const b = this.#built
+    if (b && b.version === this.#d.configs.version && b.keyId === key.id) return b
+    const list = await this.#d.configs.list()
+    const configs = new Map(list.map((c) => [c.id, c]))
+    const issuer = createIssuer({
+      issuer: this.#d.publicUrl,
+      store: this.store,
+      formats: buildFormats({ key, configs, status: this.#d.status, publicUrl: this.#d.publicUrl }),
+      configurations: Object.fromEntries(list.map((c) => [c.id, c.metadata])),
+      batchSize: Math.max(2, ...list.map((c) => c.batchSize)),
+      claims: (ctx) => this.#claims(String(ctx.sessionData.issuanceId), ctx.configurationId),
+      validateClaims: async (i) => {
+        const c = configs.get(i.configurationId)
+        return c
+          ? checkClaims(c, i.claims, this.#d.registry)
+          : { valid: false, errors: [{ path: '', message: 'unknown configuration' }] }
+      },
+      statusAllocator: { allocate: (n) => this.#d.status.allocator.allocate(n) },
+      audit: (r) => this.#record(r, configs, key.id),
+      notification: (e) => this.#notified(e),
+      deferred: {
+        defer: (ctx) => ctx.sessionData.requiresApproval === true,
+        ready: (_tx, ctx) => this.#approved(String(ctx.sessionData.issuanceId)),
+        intervalSeconds: 5,
+      },
+      refreshTokenTtlSeconds: 30 * 86400,
+      offerTtlSeconds: 30 * 86400,
+      encryption: {},
+      clock: this.#d.clock,
+      display: [{ name: 'Bonafide agent', locale: 'en' }],
+      ...(this.#d.onError ? { onError: this.#d.onError } : {}),
+    })
+    this.#built = { issuer, version: this.#d.configs.version, keyId: key.id, configs }
+    return this.#built
+  }
+
+  async #claims(issuanceId: string, configurationId: string): Promise<JsonObject> {
+    const s = await this.#d.db.selectFrom('issuance_sessions').select('claims').where('id', '=', issuanceId).executeTakeFirst()
+    const all = (s?.claims ?? {}) as Record<string, JsonObject>
+    const c = all[configurationId]
+    if (!c) throw new OAuthError('credential_request_denied', 'no claims for this configuration')
+    return c
+  }
+
+  async #approved(issuanceId: string): Promise<boolean> {
+    const s = await this.#d.db
+      .selectFrom('issuance_sessions')
+      .select(['approval'])
+      .where('id', '=', issuanceId)
+      .executeTakeFirst()
+    if (s?.approval === 'rejected') throw new OAuthError('credential_request_denied', 'the issuer declined this request')
+    return s?.approval === 'approved'
+  }
+
+  /** One batch: its records, the session's progress and the event, in one transaction. */
+  async #record(r: IssuanceAuditRecord, configs: Map<string, CredentialConfiguration>, keyId: string): Promise<void> {
+    const c = configs.get(r.configurationId)
+    const now = this.#d.clock.now()
+    await this.#d.db.transaction().execute(async (trx) => {
+      const s = await trx
+        .selectFrom('issuance_sessions')
+        .select(['id', 'claims', 'expected', 'issued'])
+        .where('protocol_session_id', '=', r.sessionId)
+        .forUpdate()
+        .executeTakeFirst()
+      const sessionId = s?.id ?? r.sessionId
+      const claims = c?.storeClaims ? ((s?.claims as Record<string, unknown> | null)?.[r.configurationId] ?? null) : null
+      await trx
+        .insertInto('issued_credentials')
+        .values(
+          r.holderKeyThumbprints.map((thumb, i) => {
+            const ref = r.statusReferences[i]?.status_list as { uri?: string; idx?: number } | undefined
+            return {
+              id: newId('cred'),
+              session_id: sessionId,
+              configuration_id: r.configurationId,
+              format: c?.format ?? 'unknown',
+              batch_id: r.batchId,
+              status_list_id: ref?.uri ? (this.#d.status.listIdOf(ref.uri) ?? null) : null,
+              status_index: typeof ref?.idx === 'number' ? ref.idx : null,
+              holder_key_thumbprint: thumb,
+              status: 'valid',
+              signing_key_id: keyId,
+              issued_at: r.issuedAt * 1000,
+              expires_at: r.issuedAt * 1000 + (c?.validitySeconds ?? 0) * 1000,
+              claims: claims === null ? null : JSON.stringify(claims),
+            }
+          }),
+        )
+        .execute()
+      if (s) {
+        const issued = s.issued + 1
+        await trx
+          .updateTable('issuance_sessions')
+          .set({ issued, state: issued >= s.expected ? 'credentials_issued' : 'issuing', updated_at: now })
+          .where('id', '=', s.id)
+          .execute()
+      }
+      await appendEvent(trx, {
+        type: 'issuance.credentials_issued',
+        subject: sessionId,
+        data: { batchId: r.batchId, configurationId: r.configurationId, count: r.count },
+        at: now,
+      })
+    })
+  }
+
+  async #notified(e: NotificationEvent): Promise<void> {
+    const now = this.#d.clock.now()
+    const state = e.event === 'credential_failure' ? 'failed' : e.event === 'credential_accepted' ? 'completed' : undefined
+    await this.#d.db.transaction().execute(async (trx) => {
+      let q = trx.updateTable('issuance_sessions').set({ updated_at: now }).where('protocol_session_id', '=', e.sessionId)
+      if (state)
+        q = q
+          .set({ state, ...(state === 'failed' ? { error: e.description ?? 'credential_failure' } : {}) })
+          .where('state', '=', 'credentials_issued')
+      const s = await q.returning('id').executeTakeFirst()
+      if (s)
+        await appendEvent(trx, {
+          type: `issuance.${e.event}`,
+          subject: s.id,
+          data: { configurationId: e.configurationId },
+          at: now,
+        })
+    })
+  }
+}

@@ -1,0 +1,218 @@
+import { Buffer } from 'node:buffer'
+import { createPrivateKey, type KeyObject, randomBytes } from 'node:crypto'
+import type { Clock } from '@bonafide/core'
+import { certificateB64, createCertificate, x509 } from '@bonafide/jose'
+import { createLocalSigner, exportPublicJwk, generateKeyObject, jwkThumbprint, type PublicJwk, type Signer } from '@bonafide/keys'
+import { sql } from 'kysely'
+import type { Db } from '../db/database.js'
+import type { Kek } from './kek.js'
+
+const DAY = 86_400_000
+
+/** The key that signs credentials and status lists now, with its certificate chain (leaf only; the root is the trust anchor). */
+export interface ActiveKey {
+  readonly id: string
+  readonly signer: Signer
+  readonly publicJwk: PublicJwk
+  readonly x5c: string[]
+}
+
+export interface PublishedKey {
+  readonly id: string
+  readonly publicJwk: PublicJwk
+  readonly certificate: string | null
+  readonly active: boolean
+  readonly createdAt: number
+  readonly retiredAt: number | null
+  readonly publishUntil: number | null
+}
+
+function seal(kek: Kek, id: string, key: KeyObject): string {
+  return kek.seal(new Uint8Array(key.export({ format: 'der', type: 'pkcs8' })), `signing-key:${id}`)
+}
+
+function unseal(kek: Kek, id: string, sealed: string): KeyObject {
+  return createPrivateKey({ key: Buffer.from(kek.open(sealed, `signing-key:${id}`)), format: 'der', type: 'pkcs8' })
+}
+
+/**
+ * Issuer signing keys in the database, sealed under the key-encryption key; a development root CA
+ * certifies each issuer key. The Signer is the seam where a KMS or HSM plugs in instead.
+ */
+export class KeyService {
+  readonly #db: Db
+  readonly #kek: Kek
+  readonly #clock: Clock
+  readonly #dnsNames: string[]
+  #active: ActiveKey | undefined
+  #rootPem: string | undefined
+
+  constructor(o: { db: Db; kek: Kek; clock: Clock; dnsNames: string[] }) {
+    this.#db = o.db
+    this.#kek = o.kek
+    this.#clock = o.clock
+    this.#dnsNames = o.dnsNames
+  }
+
+  /** First run: create the root and an issuer key (once, whichever instance gets the lock). */
+  async ensure(): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext('bonafide:keys'))`.execute(trx)
+      const has = await trx
+        .selectFrom('signing_keys')
+        .select('id')
+        .where('role', '=', 'issuer')
+        .where('retired_at', 'is', null)
+        .executeTakeFirst()
+      if (!has) await this.#createIssuerKey(trx as unknown as Db)
+    })
+    this.#active = undefined
+  }
+
+  async #root(db: Db): Promise<{ id: string; key: KeyObject; cert: x509.X509Certificate }> {
+    const row = await db.selectFrom('signing_keys').selectAll().where('role', '=', 'root').executeTakeFirst()
+    if (row?.certificate)
+      return { id: row.id, key: unseal(this.#kek, row.id, row.private_enc), cert: new x509.X509Certificate(row.certificate) }
+    const id = `root-${randomBytes(6).toString('hex')}`
+    const key = generateKeyObject('ES256')
+    const now = this.#clock.now()
+    const cert = await createCertificate({
+      subject: 'CN=Bonafide Agent Development Root, O=Bonafide, C=NL',
+      subjectKey: key,
+      subjectAlg: 'ES256',
+      notBefore: new Date(now - DAY),
+      notAfter: new Date(now + 3650 * DAY),
+      ca: true,
+      pathLength: 0,
+    })
+    await db
+      .insertInto('signing_keys')
+      .values({
+        id,
+        role: 'root',
+        alg: 'ES256',
+        public_jwk: JSON.stringify(exportPublicJwk(key)),
+        private_enc: seal(this.#kek, id, key),
+        certificate: certificateB64(cert),
+        created_at: now,
+        retired_at: null,
+        publish_until: null,
+      })
+      .execute()
+    return { id, key, cert }
+  }
+
+  async #createIssuerKey(db: Db): Promise<string> {
+    const root = await this.#root(db)
+    const key = generateKeyObject('ES256')
+    const publicJwk = exportPublicJwk(key)
+    const id = jwkThumbprint(publicJwk)
+    const now = this.#clock.now()
+    const cert = await createCertificate({
+      subject: 'CN=Bonafide Agent Issuer, O=Bonafide, C=NL',
+      subjectKey: key,
+      subjectAlg: 'ES256',
+      issuer: { certificate: root.cert, key: root.key, alg: 'ES256' },
+      notBefore: new Date(now - DAY),
+      notAfter: new Date(now + 365 * DAY),
+      dnsNames: this.#dnsNames,
+    })
+    await db
+      .insertInto('signing_keys')
+      .values({
+        id,
+        role: 'issuer',
+        alg: 'ES256',
+        public_jwk: JSON.stringify(publicJwk),
+        private_enc: seal(this.#kek, id, key),
+        certificate: certificateB64(cert),
+        created_at: now,
+        retired_at: null,
+        publish_until: null,
+      })
+      .execute()
+    return id
+  }
+
+  /** The signing key in force (cached; the cache is dropped by `rotate`). */
+  async active(): Promise<ActiveKey> {
+    if (this.#active) return this.#active
+    const row = await this.#db
+      .selectFrom('signing_keys')
+      .selectAll()
+      .where('role', '=', 'issuer')
+      .where('retired_at', 'is', null)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirstOrThrow()
+    const key = unseal(this.#kek, row.id, row.private_enc)
+    this.#active = {
+      id: row.id,
+      signer: createLocalSigner(key, { store: 'agent', id: row.id }, 'ES256'),
+      publicJwk: exportPublicJwk(key),
+      x5c: row.certificate ? [row.certificate] : [],
+    }
+    return this.#active
+  }
+
+  /** PEM of the development root: what a wallet on this machine trusts. */
+  async rootPem(): Promise<string> {
+    if (this.#rootPem) return this.#rootPem
+    const row = await this.#db
+      .selectFrom('signing_keys')
+      .select('certificate')
+      .where('role', '=', 'root')
+      .executeTakeFirstOrThrow()
+    this.#rootPem = new x509.X509Certificate(row.certificate as string).toString('pem')
+    return this.#rootPem
+  }
+
+  /** Keys verifiers may need: the active one and retired ones while credentials they signed are valid. */
+  async published(): Promise<PublishedKey[]> {
+    const rows = await this.#db
+      .selectFrom('signing_keys')
+      .selectAll()
+      .where('role', '=', 'issuer')
+      .where((eb) => eb.or([eb('retired_at', 'is', null), eb('publish_until', '>', this.#clock.now())]))
+      .orderBy('created_at', 'desc')
+      .execute()
+    return rows.map((r) => ({
+      id: r.id,
+      publicJwk: r.public_jwk as unknown as PublicJwk,
+      certificate: r.certificate,
+      active: r.retired_at === null,
+      createdAt: r.created_at,
+      retiredAt: r.retired_at,
+      publishUntil: r.publish_until,
+    }))
+  }
+
+  /**
+   * Rotate: a new issuer key signs from now on; the old one stays published until the last credential
+   * it signed expires (and at least `minOverlapMs`, for status lists it signed).
+   */
+  async rotate(minOverlapMs = DAY): Promise<{ id: string; retired: string[] }> {
+    const out = await this.#db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext('bonafide:keys'))`.execute(trx)
+      const now = this.#clock.now()
+      const old = await trx
+        .selectFrom('signing_keys')
+        .select('id')
+        .where('role', '=', 'issuer')
+        .where('retired_at', 'is', null)
+        .execute()
+      for (const o of old) {
+        const last = await trx
+          .selectFrom('issued_credentials')
+          .select((eb) => eb.fn.max('expires_at').as('until'))
+          .where('signing_key_id', '=', o.id)
+          .executeTakeFirst()
+        const until = Math.max(Number(last?.until ?? 0), now + minOverlapMs)
+        await trx.updateTable('signing_keys').set({ retired_at: now, publish_until: until }).where('id', '=', o.id).execute()
+      }
+      const id = await this.#createIssuerKey(trx as unknown as Db)
+      return { id, retired: old.map((o) => o.id) }
+    })
+    this.#active = undefined
+    return out
+  }
+}
