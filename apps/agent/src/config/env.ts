@@ -39,7 +39,7 @@ const zKek = z.string().transform((s, ctx) => {
     : /^[A-Za-z0-9_-]{43}$/.test(s)
       ? Buffer.from(s, 'base64url')
       : undefined
-  if (!bytes || bytes.length !== 32) {
+  if (bytes?.length !== 32) {
     ctx.addIssue({ code: 'custom', message: 'must be 32 bytes as 64 hex digits or 43 base64url characters' })
     return z.NEVER
   }

@@ -28,7 +28,7 @@ export function problem(
     status,
     detail,
     code,
-    ...(errors && errors.length ? { errors } : {}),
+    ...(errors?.length ? { errors } : {}),
   }
   return new Response(JSON.stringify(body), {
     status,

@@ -1,0 +1,105 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { loadConfig, type RunningAgent, startAgent } from '@bonafide/agent'
+import { STATUS, verifyStatusListJwt } from '@bonafide/status-list'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createPgDatabase } from '../../agent/test/databases.js'
+import { SAMPLE_PID } from '../src/commands/issuer.js'
+import { cli } from './helpers.js'
+
+const KEK = 'a'.repeat(64)
+
+interface Item {
+  id: string
+  batchId: string
+  statusListId: string
+  statusIndex: number
+  status: string
+}
+
+async function api(agent: RunningAgent, key: string, path: string, init: RequestInit = {}): Promise<any> {
+  const r = await fetch(`${agent.url}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...(init.headers as Record<string, string>) },
+  })
+  const body = await r.json()
+  if (!r.ok) throw new Error(`${r.status} ${JSON.stringify(body)}`)
+  return body
+}
+
+/** What a verifier sees: the published list, signature checked against the trust anchor, at each index. */
+async function statusesSeen(agent: RunningAgent, items: Item[]): Promise<number[]> {
+  const anchor = await (await fetch(`${agent.url}/trust-anchor.pem`)).text()
+  const listId = items[0]?.statusListId as string
+  const uri = `${agent.url}/status/${listId}`
+  const r = await fetch(uri)
+  expect(r.headers.get('content-type')).toBe('application/statuslist+jwt')
+  expect(r.headers.get('cache-control')).toMatch(/max-age=\d+/)
+  const v = verifyStatusListJwt(await r.text(), { trust: { trustAnchors: [anchor] }, expectedUri: uri })
+  return items.map((i) => v.list.get(i.statusIndex))
+}
+
+for (const kind of ['pglite', 'postgres'] as const) {
+  describe(`the loop through the agent on ${kind}: offer by CLI → wallet receive → revoke → a verifier reads the list → restart`, () => {
+    let dir = ''
+    let env: Record<string, string> = {}
+    let agent: RunningAgent
+    let adminKey = ''
+    const start = async () => startAgent(loadConfig(env))
+
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'bonafide-agent-e2e-'))
+      env = { PORT: '0', BONAFIDE_DATA: join(dir, 'data'), BONAFIDE_KEK: KEK, BONAFIDE_LOG: 'silent' }
+      if (kind === 'postgres') env.DATABASE_URL = await createPgDatabase()
+      agent = await start()
+      adminKey = agent.ctx.firstAdminKey as string
+      expect(adminKey).toMatch(/^bfk_/)
+    })
+    afterAll(async () => {
+      await agent?.close()
+      await rm(dir, { recursive: true, force: true })
+    })
+
+    it('issues a batch of 10 that the wallet verifies; revoking one shows in the published list, the other nine stay valid; all survives a restart', async () => {
+      const offer = await api(agent, adminKey, '/v1/offers', {
+        method: 'POST',
+        body: JSON.stringify({ configurationIds: ['pid_sd_jwt'], claims: SAMPLE_PID }),
+      })
+      const walletEnv = { BONAFIDE_WALLET: join(dir, 'wallet'), BONAFIDE_WALLET_PASSPHRASE: 'correct horse battery staple' }
+      const rec = await cli(
+        ['wallet', 'receive', offer.offer, '--local', '--trust-anchor', `${agent.url}/trust-anchor.pem`, '--json'],
+        {
+          env: walletEnv,
+        },
+      )
+      expect(rec.code, rec.err).toBe(0)
+      const received = JSON.parse(rec.out) as { pools: { unused: number; pool: { type: string } }[] }
+      expect(received.pools.map((p) => [p.pool.type, p.unused])).toEqual([['urn:eudi:pid:1', 10]])
+
+      const session = await api(agent, adminKey, `/v1/issuance-sessions/${offer.sessionId}`)
+      expect(session).toMatchObject({ state: 'credentials_issued', issued: 1, expected: 1 })
+      const { items } = (await api(agent, adminKey, `/v1/credentials?session=${offer.sessionId}`)) as { items: Item[] }
+      expect(items).toHaveLength(10)
+      expect(new Set(items.map((i) => i.batchId)).size).toBe(1)
+      expect(new Set(items.map((i) => i.statusIndex)).size).toBe(10)
+      expect(await statusesSeen(agent, items)).toEqual(Array(10).fill(STATUS.VALID))
+
+      const revoked = await api(agent, adminKey, `/v1/credentials/${items[3]?.id}/revoke`, { method: 'POST' })
+      expect(revoked.updated).toBe(1)
+      const seen = await statusesSeen(agent, items)
+      expect(seen[3]).toBe(STATUS.INVALID)
+      expect(seen.filter((s) => s === STATUS.VALID)).toHaveLength(9)
+
+      await agent.close()
+      env.PORT = new URL(agent.url).port // the same URL: list URIs and the issuer identifier name it
+      agent = await start()
+      expect(agent.ctx.firstAdminKey).toBeUndefined()
+      expect((await api(agent, adminKey, `/v1/issuance-sessions/${offer.sessionId}`)).state).toBe('credentials_issued')
+      const after = (await api(agent, adminKey, `/v1/credentials?session=${offer.sessionId}`)) as { items: Item[] }
+      expect(after.items.map((i) => [i.id, i.status])).toEqual(items.map((i, k) => [i.id, k === 3 ? 'revoked' : 'valid']))
+      const again = await statusesSeen(agent, items)
+      expect(again).toEqual(seen)
+    })
+  })
+}
