@@ -5,7 +5,7 @@ import { loadConfig, type RunningAgent, startAgent } from '@bonafide/agent'
 import { STATUS, verifyStatusListJwt } from '@bonafide/status-list'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPgDatabase } from '../../agent/test/databases.js'
-import { SAMPLE_PID } from '../src/commands/issuer.js'
+import { SAMPLE_PID, SAMPLE_PID_MDOC } from '../src/commands/issuer.js'
 import { cli } from './helpers.js'
 
 const KEK = 'a'.repeat(64)
@@ -100,6 +100,43 @@ for (const kind of ['pglite', 'postgres'] as const) {
       expect(after.items.map((i) => [i.id, i.status])).toEqual(items.map((i, k) => [i.id, k === 3 ? 'revoked' : 'valid']))
       const again = await statusesSeen(agent, items)
       expect(again).toEqual(seen)
+    })
+
+    it('one offer of an mdoc PID and a W3C membership credential: both batches arrive and verify in the wallet; the W3C ones point at Bitstring Status List credentials', async () => {
+      const offer = await api(agent, adminKey, '/v1/offers', {
+        method: 'POST',
+        body: JSON.stringify({
+          configurationIds: ['pid_mdoc', 'membership_jwt_vc'],
+          claimsByConfiguration: {
+            pid_mdoc: SAMPLE_PID_MDOC,
+            membership_jwt_vc: { given_name: 'Erika', family_name: 'Mustermann', member_since: '2020-01-01', level: 'gold' },
+          },
+        }),
+      })
+      const walletEnv = { BONAFIDE_WALLET: join(dir, 'wallet2'), BONAFIDE_WALLET_PASSPHRASE: 'correct horse battery staple' }
+      const rec = await cli(
+        ['wallet', 'receive', offer.offer, '--local', '--trust-anchor', `${agent.url}/trust-anchor.pem`, '--json'],
+        {
+          env: walletEnv,
+        },
+      )
+      expect(rec.code, rec.err).toBe(0)
+      const received = JSON.parse(rec.out) as { pools: { unused: number; pool: { type: string } }[] }
+      expect(received.pools.map((p) => p.unused)).toEqual([10, 10])
+      expect((await api(agent, adminKey, `/v1/issuance-sessions/${offer.sessionId}`)).state).toBe('credentials_issued')
+      const { items } = (await api(agent, adminKey, `/v1/credentials?session=${offer.sessionId}&limit=50`)) as {
+        items: (Item & { format: string })[]
+      }
+      expect(items.map((i) => i.format).sort()).toEqual([...Array(10).fill('jwt_vc_json'), ...Array(10).fill('mso_mdoc')])
+      const w3c = items.find((i) => i.format === 'jwt_vc_json') as Item
+      await api(agent, adminKey, `/v1/credentials/${w3c.id}/suspend`, { method: 'POST' })
+      const r = await fetch(`${agent.url}/status/${w3c.statusListId}/suspension`)
+      expect(r.status).toBe(200)
+      expect(r.headers.get('content-type')).toBe('application/vc+jwt')
+      const { BitstringStatusList } = await import('@bonafide/status-list')
+      const payload = JSON.parse(Buffer.from((await r.text()).split('.')[1] as string, 'base64url').toString()) as any
+      const list = BitstringStatusList.decode(payload.credentialSubject.encodedList)
+      expect(list.get(w3c.statusIndex)).toBe(1)
     })
   })
 }

@@ -2,10 +2,10 @@ import { Hono } from 'hono'
 import type { AgentContext } from '../context.js'
 import type { Scope } from '../services/api-keys.js'
 import { mountOperations, openApiDocument } from './api.js'
+import { mountDocs } from './docs-routes.js'
 import { notFoundProblem, problem, toProblem } from './problem.js'
-import { mountDocs } from './routes/docs.js'
-import { mountPublic } from './routes/public.js'
-import { V1_OPERATIONS } from './routes/v1.js'
+import { mountPublic } from './public-routes.js'
+import { V1_OPERATIONS } from './v1-routes.js'
 
 /** The agent's HTTP app: `/v1` behind API keys, the public side open. */
 export function createApp(ctx: AgentContext): Hono {

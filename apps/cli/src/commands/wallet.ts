@@ -8,6 +8,7 @@ import {
   displayClaims,
   FileWalletStore,
   isPexPlan,
+  jwtVcJsonWalletFormat,
   msoMdocWalletFormat,
   type PoolSummary,
   sdJwtVcWalletFormat,
@@ -133,6 +134,10 @@ async function openWallet(
           : { metadata: { fetcher, allowHttpIssuer: values.local === true } },
       }),
       msoMdocWalletFormat({ trustAnchors: anchors }),
+      // W3C JWT-VCs (jwt_vc_json): x5c chains to the trusted issuer roots, or DID issuers.
+      jwtVcJsonWalletFormat({
+        issuerKeys: anchors.length ? { trustAnchors: anchors, requireIssuerInSan: false } : { did: true },
+      }),
     ],
     verifierTrustAnchors: config.verifierTrustAnchors,
     ...(values.dpop ? { dpop: true } : {}),

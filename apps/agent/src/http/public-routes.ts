@@ -1,9 +1,9 @@
 import { STATUS_LIST_CWT_MEDIA_TYPE, STATUS_LIST_JWT_MEDIA_TYPE } from '@bonafide/status-list'
 import type { Hono } from 'hono'
-import type { AgentContext } from '../../context.js'
-import { migrationsCurrent } from '../../db/migrate.js'
-import { PID_TYPE_METADATA_BYTES } from '../../defaults/pid-schema.js'
-import { problem } from '../problem.js'
+import type { AgentContext } from '../context.js'
+import { migrationsCurrent } from '../db/migrate.js'
+import { PID_TYPE_METADATA_BYTES } from '../defaults/pid-schema.js'
+import { problem } from './problem.js'
 
 const json = (body: unknown, maxAge: number, type = 'application/json') =>
   new Response(JSON.stringify(body), { headers: { 'content-type': type, 'cache-control': `public, max-age=${maxAge}` } })

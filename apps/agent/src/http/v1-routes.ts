@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import { zApiKeyInput } from '../../services/api-keys.js'
-import { zConfigurationInput } from '../../services/configurations.js'
-import type { StatusAction } from '../../services/credentials.js'
-import { SESSION_STATES, zOfferInput } from '../../services/offers.js'
-import { notFound } from '../../services/problem.js'
-import { type Operation, op } from '../api.js'
+import { zApiKeyInput } from '../services/api-keys.js'
+import { zConfigurationInput } from '../services/configurations.js'
+import type { StatusAction } from '../services/credentials.js'
+import { SESSION_STATES, zOfferInput } from '../services/offers.js'
+import { notFound } from '../services/problem.js'
+import { type Operation, op } from './api.js'
 
 const zLimit = z
   .string()
