@@ -7,7 +7,7 @@ import { seedDefaults } from './defaults/seed.js'
 import { ApiKeyService } from './services/api-keys.js'
 import { ConfigurationService } from './services/configurations.js'
 import { CredentialService } from './services/credentials.js'
-import { IssuerRuntime } from './services/issuance.js'
+import { type IssuanceDeps, IssuerRuntime } from './services/issuance.js'
 import { loadKek } from './services/kek.js'
 import { KeyService } from './services/keys.js'
 import { OfferService } from './services/offers.js'
@@ -78,6 +78,7 @@ export async function createAgentContext(
       configs,
       status,
       registry,
+      ...(o.authorizeUser ? { authorizeUser: o.authorizeUser } : {}),
       onError: (e) => log('debug', 'protocol error', { error: String((e as Error)?.message ?? e) }),
     })
     const apiKeys = new ApiKeyService({ db, clock, ...(config.adminKey ? { envAdminKey: config.adminKey } : {}) })

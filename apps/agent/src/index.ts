@@ -1,5 +1,5 @@
 export { type AgentConfig, ConfigError, loadConfig, SETTING_NAMES } from './config/env.js'
-export { type AgentContext, createAgentContext, didWebFor } from './context.js'
+export { type AgentContext, type AgentContextOptions, createAgentContext, didWebFor } from './context.js'
 export { type Database, openPglite, openPostgres } from './db/database.js'
 export { migrateToLatest } from './db/migrate.js'
 export { PgAllocatorStore } from './db/repositories/allocator-store.js'

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import type { AgentConfig } from './config/env.js'
-import { type AgentContext, createAgentContext } from './context.js'
+import { type AgentContext, type AgentContextOptions, createAgentContext } from './context.js'
 import { createApp } from './http/app.js'
 
 export interface RunningAgent {
@@ -14,7 +14,7 @@ export interface RunningAgent {
  * Listen first (port 0 picks one), then build the context with the URL wallets will use, then serve.
  * Requests that arrive before the context is ready get 503.
  */
-export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
+export async function startAgent(config: AgentConfig, o: AgentContextOptions = {}): Promise<RunningAgent> {
   let handler: (req: Request) => Response | Promise<Response> = () =>
     new Response(null, { status: 503, headers: { 'retry-after': '1' } })
   const server = serve({ fetch: (req) => handler(req), hostname: config.host, port: config.port })
@@ -27,7 +27,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
   const url = config.publicUrl ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
   let ctx: AgentContext
   try {
-    ctx = await createAgentContext(config, url)
+    ctx = await createAgentContext(config, url, o)
   } catch (e) {
     await new Promise((r) => server.close(r))
     throw e

@@ -20,6 +20,17 @@ export interface IssuanceDeps {
   status: StatusService
   registry: SchemaRegistry
   onError?: (e: unknown) => void
+  /**
+   * Who is the user, at the authorization endpoint: return data for the session to approve, undefined
+   * to refuse. Default: approve requests that carry an offer's issuer_state (the offer names the
+   * subject), refuse wallet-initiated ones (the agent has no user directory of its own).
+   */
+  authorizeUser?: (req: {
+    clientId: string
+    issuerState?: string
+    scope?: string
+    configurationIds: string[]
+  }) => Promise<JsonObject | undefined> | JsonObject | undefined
 }
 
 const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64url')}`
@@ -65,6 +76,7 @@ export class IssuerRuntime {
         ready: (_tx, ctx) => this.#approved(String(ctx.sessionData.issuanceId)),
         intervalSeconds: 5,
       },
+      authorize: this.#d.authorizeUser ?? ((r) => (r.issuerState ? { offer: true } : undefined)),
       refreshTokenTtlSeconds: 30 * 86400,
       offerTtlSeconds: 30 * 86400,
       encryption: {},

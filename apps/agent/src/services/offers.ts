@@ -29,6 +29,8 @@ export const zOfferInput = z.strictObject({
     .max(30 * 86400)
     .default(600),
   requireApproval: z.boolean().optional(),
+  /** Pre-authorized code (default), or authorization code with `issuer_state` (PAR + PKCE, DPoP optional). */
+  grant: z.enum(['pre-authorized_code', 'authorization_code']).default('pre-authorized_code'),
 })
 
 export const SESSION_STATES = [
@@ -127,7 +129,11 @@ export class OfferService {
       created = await issuer.createOffer({
         configurationIds: ids,
         sessionData: { issuanceId: id, requiresApproval: approval },
-        ...(o.txCode ? { txCode: { length: 6, description: 'Enter the code the issuer sent you' } } : {}),
+        preAuthorized: o.grant === 'pre-authorized_code',
+        authorizationCode: o.grant === 'authorization_code',
+        ...(o.txCode && o.grant === 'pre-authorized_code'
+          ? { txCode: { length: 6, description: 'Enter the code the issuer sent you' } }
+          : {}),
       })
     } catch (e) {
       if (isVcError(e)) throw new ApiProblem(400, 'agent.offer_invalid', 'the offer could not be created')

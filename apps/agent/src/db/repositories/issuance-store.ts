@@ -22,7 +22,8 @@ export class IssuanceStore extends PgIssuerStore {
   }
 
   override async take(kind: StoreKind, key: string): Promise<JsonObject | undefined> {
-    if (kind !== 'pre_authorized_code') return super.take(kind, key)
+    // Redeeming the offer: its pre-authorized code, or its issuer_state at the authorization endpoint.
+    if (kind !== 'pre_authorized_code' && !(kind === 'offer' && key.startsWith('state:'))) return super.take(kind, key)
     return this.#db.transaction().execute(async (trx) => {
       const value = await new PgIssuerStore(trx, { clock: this.#clock }).take(kind, key)
       if (!value || typeof value.sessionId !== 'string') return value
