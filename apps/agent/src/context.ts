@@ -43,10 +43,16 @@ export function didWebFor(publicUrl: string): string {
   return ['did:web', host, ...path].join(':')
 }
 
+export interface AgentContextOptions {
+  clock?: Clock
+  /** The "who is the user" hook of the built-in authorization server (see IssuanceDeps.authorizeUser). */
+  authorizeUser?: IssuanceDeps['authorizeUser']
+}
+
 export async function createAgentContext(
   config: AgentConfig,
   publicUrl: string,
-  o: { clock?: Clock } = {},
+  o: AgentContextOptions = {},
 ): Promise<AgentContext> {
   const clock = o.clock ?? systemClock
   const levels = { silent: 0, error: 1, info: 2, debug: 3 }
