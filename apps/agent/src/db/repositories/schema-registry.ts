@@ -66,9 +66,18 @@ export class PgSchemaRegistry implements SchemaRegistry {
     })
   }
 
+  /** Versions are immutable, so a record read once is kept (bounded): offers check claims against it on every call. */
+  readonly #byId = new Map<string, CredentialSchema>()
+
   async get(id: string): Promise<CredentialSchema | undefined> {
+    const hit = this.#byId.get(id)
+    if (hit) return hit
     const r = await this.#db.selectFrom('schemas').select('record').where('id', '=', id).executeTakeFirst()
-    return r ? toRecord(r) : undefined
+    if (!r) return undefined
+    const rec = toRecord(r)
+    if (this.#byId.size >= 1000) this.#byId.delete(this.#byId.keys().next().value as string)
+    this.#byId.set(id, rec)
+    return rec
   }
 
   async getVersion(name: string, version: string): Promise<CredentialSchema | undefined> {
