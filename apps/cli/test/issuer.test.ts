@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { PID_TYPE_METADATA_INTEGRITY, PID_VCT, validatePidClaims } from '@bonafide/agent'
 import { createSafeFetcher, utf8Decode, utf8Encode } from '@bonafide/core'
 import { createLocalSigner, MemoryKeyStore } from '@bonafide/keys'
 import { createKeyAttestation, WalletClient } from '@bonafide/openid4vci'
@@ -12,7 +13,6 @@ import { describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli.js'
 import { SAMPLE_PID, SAMPLE_PID_MDOC } from '../src/commands/issuer.js'
 import type { Io } from '../src/io.js'
-import { PID_TYPE_METADATA_INTEGRITY, PID_VCT, validatePidClaims } from '@bonafide/agent'
 
 async function jwkFromMetadata(issuer: string) {
   const f = createSafeFetcher({ allowHttp: true, allowLoopback: true })

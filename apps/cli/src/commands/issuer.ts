@@ -2,6 +2,7 @@ import { Buffer } from 'node:buffer'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { parseArgs } from 'node:util'
+import { PID_TYPE_METADATA_BYTES, PID_TYPE_METADATA_INTEGRITY, PID_VCT, validatePidClaims } from '@bonafide/agent'
 import { isJsonObject, type JsonObject } from '@bonafide/core'
 import { createX5cValidator } from '@bonafide/jose'
 import { createNodeListener, jsonResponse } from '@bonafide/oauth2'
@@ -11,7 +12,6 @@ import { createStatusListHandler, StatusListRegistry } from '@bonafide/status-li
 import { readTextFile } from '../args.js'
 import { createDevChain } from '../dev-pki.js'
 import { type Command, type Io, UsageError } from '../io.js'
-import { PID_TYPE_METADATA_BYTES, PID_TYPE_METADATA_INTEGRITY, PID_VCT, validatePidClaims } from '@bonafide/agent'
 import { serveUntilStopped, withSubcommands } from '../subcommands.js'
 
 export const SAMPLE_PID = {
