@@ -140,3 +140,44 @@ for (const kind of ['pglite', 'postgres'] as const) {
     })
   })
 }
+
+describe('SD-JWT VC Type Metadata (draft-ietf-oauth-sd-jwt-vc-18 §4, §5) for configurations with a registry schema', () => {
+  it('is hosted at /type-metadata/{config} with its integrity (x-integrity), built from the schema; a wallet receives the configuration'"'"'s credentials', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bonafide-agent-tm-'))
+    const agent = await startAgent(loadConfig({ PORT: '0', BONAFIDE_DATA: dir, BONAFIDE_KEK: KEK, BONAFIDE_LOG: 'silent' }))
+    try {
+      const key = agent.ctx.firstAdminKey as string
+      const schema = await api(agent, key, '/v1/schemas', {
+        method: 'POST',
+        body: JSON.stringify({
+          name: 'org.example.diploma',
+          version: '1.0.0',
+          author: 'did:web:example.edu',
+          schema: { type: 'object', required: ['name'], properties: { name: { type: 'string', title: 'Name' } } },
+        }),
+      })
+      await api(agent, key, '/v1/credential-configurations', {
+        method: 'POST',
+        body: JSON.stringify({ id: 'diploma', format: 'dc+sd-jwt', vct: 'https://example.edu/diploma', schemaId: schema.id }),
+      })
+      const r = await fetch(`${agent.url}/type-metadata/diploma`)
+      expect(r.status).toBe(200)
+      const bytes = new Uint8Array(await r.arrayBuffer())
+      const doc = JSON.parse(new TextDecoder().decode(bytes))
+      expect(doc.vct).toBe('https://example.edu/diploma')
+      expect(doc.claims.map((c: { path: unknown }) => c.path)).toEqual([['name']])
+      const { documentIntegrity } = await import('@bonafide/schema')
+      const offer = await api(agent, key, '/v1/offers', { method: 'POST', body: JSON.stringify({ configurationIds: ['diploma'], claims: { name: 'Erika' } }) })
+      const walletEnv = { BONAFIDE_WALLET: join(dir, 'w'), BONAFIDE_WALLET_PASSPHRASE: 'pass phrase for tests' }
+      const rec = await cli(['wallet', 'receive', offer.offer, '--local', '--trust-anchor', `${agent.url}/trust-anchor.pem`, '--json'], { env: walletEnv })
+      expect(rec.code, rec.err).toBe(0)
+      const exported = JSON.parse((await cli(['wallet', 'list', '--json'], { env: walletEnv })).out)
+      expect(JSON.stringify(exported)).toContain('https://example.edu/diploma')
+      expect(r.headers.get('x-integrity')).toBe(documentIntegrity(bytes))
+      expect((await fetch(`${agent.url}/type-metadata/nope`)).status).toBe(404)
+    } finally {
+      await agent.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})

@@ -69,6 +69,14 @@ export function mountPublic(app: Hono, ctx: AgentContext): void {
         headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=3600' },
       }),
   )
+  // Type Metadata of every dc+sd-jwt configuration with a schema: the bytes its credentials' vct#integrity covers.
+  app.get('/type-metadata/:config', async (c) => {
+    const t = (await ctx.runtime.current()).typeMetadata.get(c.req.param('config'))
+    if (!t) return problem(404, 'agent.not_found', 'no type metadata for this configuration')
+    return new Response(new Uint8Array(t.bytes), {
+      headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=3600', 'x-integrity': t.integrity },
+    })
+  })
 
   // draft-ietf-oauth-status-list §8.1: JWT by default, CWT when only the CWT type is accepted.
   app.get('/status/:id', async (c) => {

@@ -2,7 +2,6 @@ import { Buffer } from 'node:buffer'
 import { isJsonObject, type JsonObject } from '@bonafide/core'
 import type { CredentialFormat } from '@bonafide/openid4vci'
 import { jwtVcJsonFormat, msoMdocFormat, sdJwtVcFormat } from '@bonafide/openid4vci/formats'
-import { PID_TYPE_METADATA_INTEGRITY, PID_VCT } from '../defaults/pid-schema.js'
 import type { CredentialConfiguration } from './configurations.js'
 import type { ActiveKey } from './keys.js'
 import type { StatusService } from './status.js'
@@ -45,7 +44,8 @@ export function buildFormats(o: {
   key: ActiveKey
   configs: Map<string, CredentialConfiguration>
   status: StatusService
-  publicUrl: string
+  /** `vct#integrity` of a configuration's hosted Type Metadata. */
+  vctIntegrity: (configurationId: string) => string | undefined
 }): CredentialFormat[] {
   const { key } = o
   return [
@@ -57,7 +57,7 @@ export function buildFormats(o: {
           x5c: key.x5c,
           disclosable: (_id, claims) => disclosablePaths(claims),
           validForSeconds,
-          vctIntegrity: (_, c) => (c.vct === PID_VCT ? PID_TYPE_METADATA_INTEGRITY : undefined),
+          vctIntegrity: (id) => o.vctIntegrity(id),
         }),
       o.configs,
     ),

@@ -10,6 +10,7 @@ import type { ConfigurationService, CredentialConfiguration } from './configurat
 import { buildFormats } from './formats.js'
 import type { KeyService } from './keys.js'
 import type { StatusService } from './status.js'
+import { type HostedTypeMetadata, typeMetadataFor } from './type-metadata.js'
 
 export interface IssuanceDeps {
   db: Db
@@ -41,7 +42,15 @@ const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64u
  */
 export class IssuerRuntime {
   readonly #d: IssuanceDeps
-  #built: { issuer: Issuer; version: number; keyId: string; configs: Map<string, CredentialConfiguration> } | undefined
+  #built:
+    | {
+        issuer: Issuer
+        version: number
+        keyId: string
+        configs: Map<string, CredentialConfiguration>
+        typeMetadata: Map<string, HostedTypeMetadata>
+      }
+    | undefined
   readonly store: IssuanceStore
 
   constructor(d: IssuanceDeps) {
@@ -49,16 +58,25 @@ export class IssuerRuntime {
     this.store = new IssuanceStore(d.db, { clock: d.clock })
   }
 
-  async current(): Promise<{ issuer: Issuer; configs: Map<string, CredentialConfiguration> }> {
+  async current(): Promise<{
+    issuer: Issuer
+    configs: Map<string, CredentialConfiguration>
+    typeMetadata: Map<string, HostedTypeMetadata>
+  }> {
     const key = await this.#d.keys.active()
     const b = this.#built
     if (b && b.version === this.#d.configs.version && b.keyId === key.id) return b
     const list = await this.#d.configs.list()
     const configs = new Map(list.map((c) => [c.id, c]))
+    const typeMetadata = new Map<string, HostedTypeMetadata>()
+    for (const c of list) {
+      const t = await typeMetadataFor(c, this.#d.registry)
+      if (t) typeMetadata.set(c.id, t)
+    }
     const issuer = createIssuer({
       issuer: this.#d.publicUrl,
       store: this.store,
-      formats: buildFormats({ key, configs, status: this.#d.status, publicUrl: this.#d.publicUrl }),
+      formats: buildFormats({ key, configs, status: this.#d.status, vctIntegrity: (id) => typeMetadata.get(id)?.integrity }),
       configurations: Object.fromEntries(list.map((c) => [c.id, c.metadata])),
       batchSize: Math.max(2, ...list.map((c) => c.batchSize)),
       claims: (ctx) => this.#claims(String(ctx.sessionData.issuanceId), ctx.configurationId),
@@ -84,7 +102,7 @@ export class IssuerRuntime {
       display: [{ name: 'Bonafide agent', locale: 'en' }],
       ...(this.#d.onError ? { onError: this.#d.onError } : {}),
     })
-    this.#built = { issuer, version: this.#d.configs.version, keyId: key.id, configs }
+    this.#built = { issuer, version: this.#d.configs.version, keyId: key.id, configs, typeMetadata }
     return this.#built
   }
 
