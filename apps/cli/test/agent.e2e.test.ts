@@ -142,7 +142,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
 }
 
 describe('SD-JWT VC Type Metadata (draft-ietf-oauth-sd-jwt-vc-18 §4, §5) for configurations with a registry schema', () => {
-  it('is hosted at /type-metadata/{config} with its integrity (x-integrity), built from the schema; a wallet receives the configuration'"'"'s credentials', async () => {
+  it('is hosted at /type-metadata/{config} with its integrity (x-integrity), built from the schema; a wallet receives credentials of that configuration', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'bonafide-agent-tm-'))
     const agent = await startAgent(loadConfig({ PORT: '0', BONAFIDE_DATA: dir, BONAFIDE_KEK: KEK, BONAFIDE_LOG: 'silent' }))
     try {
@@ -167,9 +167,15 @@ describe('SD-JWT VC Type Metadata (draft-ietf-oauth-sd-jwt-vc-18 §4, §5) for c
       expect(doc.vct).toBe('https://example.edu/diploma')
       expect(doc.claims.map((c: { path: unknown }) => c.path)).toEqual([['name']])
       const { documentIntegrity } = await import('@bonafide/schema')
-      const offer = await api(agent, key, '/v1/offers', { method: 'POST', body: JSON.stringify({ configurationIds: ['diploma'], claims: { name: 'Erika' } }) })
+      const offer = await api(agent, key, '/v1/offers', {
+        method: 'POST',
+        body: JSON.stringify({ configurationIds: ['diploma'], claims: { name: 'Erika' } }),
+      })
       const walletEnv = { BONAFIDE_WALLET: join(dir, 'w'), BONAFIDE_WALLET_PASSPHRASE: 'pass phrase for tests' }
-      const rec = await cli(['wallet', 'receive', offer.offer, '--local', '--trust-anchor', `${agent.url}/trust-anchor.pem`, '--json'], { env: walletEnv })
+      const rec = await cli(
+        ['wallet', 'receive', offer.offer, '--local', '--trust-anchor', `${agent.url}/trust-anchor.pem`, '--json'],
+        { env: walletEnv },
+      )
       expect(rec.code, rec.err).toBe(0)
       const exported = JSON.parse((await cli(['wallet', 'list', '--json'], { env: walletEnv })).out)
       expect(JSON.stringify(exported)).toContain('https://example.edu/diploma')
