@@ -97,7 +97,7 @@ export function mountPublic(app: Hono, ctx: AgentContext): void {
 
   // Each schema version is public at a stable URL.
   app.get('/schemas/:id', async (c) => {
-    const s = await ctx.registry.get(decodeURIComponent(c.req.param('id')))
+    const s = await ctx.registry.get(c.req.param('id'))
     if (!s) return problem(404, 'agent.not_found', 'no such schema')
     return json(s.schema, 86400, 'application/schema+json')
   })

@@ -208,6 +208,8 @@ export class OfferService {
         .where('requires_approval', '=', true)
         .where('approval', 'is', null)
         .where('state', 'in', ['offered', 'token_issued', 'issuing'])
+        // an offer nobody redeemed in time is expired, not pending
+        .where((eb) => eb.or([eb('state', '!=', 'offered'), eb('expires_at', '>', now)]))
         .returningAll()
         .executeTakeFirst()
       if (!r) {
