@@ -1,5 +1,3 @@
-import { isJsonObject, type JsonObject } from '@bonafide/core'
-import { MdocError, toElementValues } from '@bonafide/mdoc'
 import type { ClaimsValidationInput } from '@bonafide/openid4vci'
 import {
   type CredentialSchema,
@@ -12,9 +10,9 @@ import {
   SchemaValidator,
   type TypeMetadataDocument,
   typeMetadataBytes,
-  validateMdocElements,
   validateSdJwtVcClaims,
 } from '@bonafide/schema'
+import { checkMdocClaims } from '../services/claims-check.js'
 
 /** The PID's SD-JWT VC type (the demo's credentials carry it; wallets and tests depend on the value). */
 export const PID_VCT = 'urn:eudi:pid:1'
@@ -109,21 +107,6 @@ export function validatePidClaims({ format, configuration, claims }: ClaimsValid
     const t = validateSdJwtVcClaims(PID_TYPE_METADATA, { ...claims, vct: PID_VCT })
     return reportOf([...r.errors, ...t.errors])
   }
-  if (format === 'mso_mdoc' && configuration.doctype === EU_PID_DOCTYPE.docType) {
-    const namespaces: Record<string, JsonObject> = {}
-    for (const [ns, els] of Object.entries(claims)) {
-      if (!isJsonObject(els)) return reportOf([{ path: `/${ns}`, keyword: 'type', message: 'a namespace must be a map' }])
-      namespaces[ns] = els
-    }
-    // Checked as CBOR element values, so typed JSON ({ $bstr } portrait, { "$full-date" }) counts as its type.
-    let values: ReturnType<typeof toElementValues>
-    try {
-      values = toElementValues(namespaces)
-    } catch (e) {
-      if (!(e instanceof MdocError) || typeof e.details?.path !== 'string') throw e
-      return reportOf([{ path: e.details.path, keyword: 'type', message: 'malformed typed element value' }])
-    }
-    return validateMdocElements(EU_PID_DOCTYPE, values, { unknown: 'reject' })
-  }
+  if (format === 'mso_mdoc' && configuration.doctype === EU_PID_DOCTYPE.docType) return checkMdocClaims(EU_PID_DOCTYPE, claims)
   return reportOf([{ path: '', keyword: 'schema', message: 'no schema for this credential configuration' }])
 }

@@ -7,7 +7,7 @@ import type { ActiveKey } from './keys.js'
 import type { StatusService } from './status.js'
 
 /** Paths of every claim and of every member of nested objects: each is its own disclosure. */
-function disclosablePaths(claims: JsonObject, at: string[] = []): string[][] {
+export function disclosablePaths(claims: JsonObject, at: string[] = []): string[][] {
   const out: string[][] = []
   for (const [k, v] of Object.entries(claims)) {
     out.push([...at, k])

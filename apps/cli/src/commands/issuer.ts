@@ -2,8 +2,13 @@ import { Buffer } from 'node:buffer'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { parseArgs } from 'node:util'
-import { PID_TYPE_METADATA_BYTES, PID_TYPE_METADATA_INTEGRITY, PID_VCT, validatePidClaims } from '@bonafide/agent'
-import { isJsonObject, type JsonObject } from '@bonafide/core'
+import {
+  disclosablePaths,
+  PID_TYPE_METADATA_BYTES,
+  PID_TYPE_METADATA_INTEGRITY,
+  PID_VCT,
+  validatePidClaims,
+} from '@bonafide/agent'
 import { createX5cValidator } from '@bonafide/jose'
 import { createNodeListener, jsonResponse } from '@bonafide/oauth2'
 import { createIssuer, MemoryIssuerStore } from '@bonafide/openid4vci'
@@ -55,16 +60,6 @@ const HELP = `bonafide issuer demo [--port N] [--batch-size N] [--profile openid
 
 /** Where the demo serves the SD-JWT VC Type Metadata of its PID type. */
 export const TYPE_METADATA_PATH = '/type-metadata/pid'
-
-/** Paths of every claim and of every member of nested objects (arrays stay whole). */
-function disclosablePaths(claims: JsonObject, at: string[] = []): string[][] {
-  const out: string[][] = []
-  for (const [k, v] of Object.entries(claims)) {
-    out.push([...at, k])
-    if (isJsonObject(v)) out.push(...disclosablePaths(v, [...at, k]))
-  }
-  return out
-}
 
 function intOption(v: string | undefined, name: string, min: number, max: number, def: number): number {
   if (v === undefined) return def
