@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadConfig, type RunningAgent, startAgent } from '@bonafide/agent'
@@ -62,10 +62,13 @@ for (const kind of ['pglite', 'postgres'] as const) {
     })
 
     it('issues a batch of 10 that the wallet verifies; revoking one shows in the published list, the other nine stay valid; all survives a restart', async () => {
-      const offer = await api(agent, adminKey, '/v1/offers', {
-        method: 'POST',
-        body: JSON.stringify({ configurationIds: ['pid_sd_jwt'], claims: SAMPLE_PID }),
-      })
+      const admin = { BONAFIDE_AGENT: agent.url, BONAFIDE_API_KEY: adminKey }
+      const claimsFile = join(dir, 'pid.json')
+      await writeFile(claimsFile, JSON.stringify(SAMPLE_PID))
+      const created = await cli(['offer', 'create', '--config', 'pid_sd_jwt', '--claims', claimsFile, '--json'], { env: admin })
+      expect(created.code, created.err).toBe(0)
+      const made = JSON.parse(created.out) as { offer: string; session: string }
+      const offer = { offer: made.offer, sessionId: made.session }
       const walletEnv = { BONAFIDE_WALLET: join(dir, 'wallet'), BONAFIDE_WALLET_PASSPHRASE: 'correct horse battery staple' }
       const rec = await cli(
         ['wallet', 'receive', offer.offer, '--local', '--trust-anchor', `${agent.url}/trust-anchor.pem`, '--json'],
@@ -85,8 +88,16 @@ for (const kind of ['pglite', 'postgres'] as const) {
       expect(new Set(items.map((i) => i.statusIndex)).size).toBe(10)
       expect(await statusesSeen(agent, items)).toEqual(Array(10).fill(STATUS.VALID))
 
-      const revoked = await api(agent, adminKey, `/v1/credentials/${items[3]?.id}/revoke`, { method: 'POST' })
-      expect(revoked.updated).toBe(1)
+      const revoked = await cli(['credential', 'revoke', items[3]?.id as string, '--json'], { env: admin })
+      expect(revoked.code, revoked.err).toBe(0)
+      expect(JSON.parse(revoked.out).updated).toBe(1)
+      // the CLI as admin client: typed refusals exit 1 with the code; bad usage exits 2
+      const unknown = await cli(['credential', 'revoke', 'cred_nope'], { env: admin })
+      expect([unknown.code, unknown.err]).toEqual([1, expect.stringContaining('agent.not_found')])
+      expect((await cli(['credential', 'list'], { env: {} })).code).toBe(2)
+      const listed = await cli(['credential', 'list', '--session', offer.sessionId], { env: admin })
+      expect(listed.out.trim().split('\n')).toHaveLength(10)
+      expect((await cli(['config', 'list', '--json'], { env: admin })).out).toContain('pid_mdoc')
       const seen = await statusesSeen(agent, items)
       expect(seen[3]).toBe(STATUS.INVALID)
       expect(seen.filter((s) => s === STATUS.VALID)).toHaveLength(9)

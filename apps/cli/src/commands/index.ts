@@ -1,3 +1,4 @@
+import { configCommand, credentialCommand, keyCommand, offerCommand, registryCommand } from '../admin/commands.js'
 import type { Command } from '../io.js'
 import { decode } from './decode.js'
 import { demo } from './demo.js'
@@ -16,6 +17,11 @@ import { walletCommand } from './wallet.js'
 /** Every `bonafide` command. One line per command module. */
 export const commands: Command[] = [
   serveCommand,
+  offerCommand,
+  credentialCommand,
+  configCommand,
+  registryCommand,
+  keyCommand,
   keygen,
   sdJwt,
   mdoc,
