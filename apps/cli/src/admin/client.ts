@@ -14,6 +14,7 @@ export class AgentProblem extends Error {
 
 export interface AgentClient {
   readonly json: boolean
+  // biome-ignore lint/suspicious/noExplicitAny: answers are the agent's JSON, read field by field by each command
   call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<any>
 }
 
@@ -39,7 +40,7 @@ export type AdminValues = Record<string, any> & { agent?: string; 'api-key'?: st
 
 /** An ID from the user, checked before it goes into a path. */
 export function pathId(v: string | undefined, what: string): string {
-  if (!v || v.length > 200 || /[\u0000-\u001f\u007f]/.test(v)) throw new UsageError(`${what} is required (1..200 characters)`)
+  if (!v || v.length > 200 || [...v].some((ch) => (ch.codePointAt(0) as number) < 0x20 || ch === '\x7f')) throw new UsageError(`${what} is required (1..200 characters)`)
   return encodeURIComponent(v)
 }
 
