@@ -40,7 +40,8 @@ export type AdminValues = Record<string, any> & { agent?: string; 'api-key'?: st
 
 /** An ID from the user, checked before it goes into a path. */
 export function pathId(v: string | undefined, what: string): string {
-  if (!v || v.length > 200 || [...v].some((ch) => (ch.codePointAt(0) as number) < 0x20 || ch === '\x7f')) throw new UsageError(`${what} is required (1..200 characters)`)
+  if (!v || v.length > 200 || [...v].some((ch) => (ch.codePointAt(0) as number) < 0x20 || ch === '\x7f'))
+    throw new UsageError(`${what} is required (1..200 characters)`)
   return encodeURIComponent(v)
 }
 
