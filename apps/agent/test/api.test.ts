@@ -336,6 +336,22 @@ for (const db of DATABASES) {
         expect(await counts()).toEqual(before)
       })
 
+      it('OpenID4VCI §4.1.1: a tx code with the authorization code grant is 400 agent.body_invalid, nothing written', async () => {
+        const before = await counts()
+        const b = await expectProblem(
+          await post('/v1/offers', {
+            configurationIds: ['pid_sd_jwt'],
+            claims: PID_CLAIMS,
+            txCode: true,
+            grant: 'authorization_code',
+          }),
+          400,
+          'agent.body_invalid',
+        )
+        expect(b.errors.map((e: any) => e.path)).toEqual(['/txCode'])
+        expect(await counts()).toEqual(before)
+      })
+
       it('an unknown member in the offer body is 400 agent.body_invalid, nothing written', async () => {
         const before = await counts()
         await expectProblem(await post('/v1/offers', { ...offer, surprise: true }), 400, 'agent.body_invalid')

@@ -13,25 +13,31 @@ import type { IssuerRuntime } from './issuance.js'
 import { ApiProblem, notFound } from './problem.js'
 
 const zClaims = z.record(z.string().max(256), z.unknown()).refine((o) => Object.keys(o).length <= 256, 'too many claims')
-export const zOfferInput = z.strictObject({
-  configurationIds: z
-    .array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/))
-    .min(1)
-    .max(8),
-  /** Claims for every configuration of the offer … */
-  claims: zClaims.optional(),
-  /** … or per configuration id. */
-  claimsByConfiguration: z.record(z.string().max(64), zClaims).optional(),
-  txCode: z.boolean().default(false),
-  expiresInSeconds: z
-    .int()
-    .min(30)
-    .max(30 * 86400)
-    .default(600),
-  requireApproval: z.boolean().optional(),
-  /** Pre-authorized code (default), or authorization code with `issuer_state` (PAR + PKCE, DPoP optional). */
-  grant: z.enum(['pre-authorized_code', 'authorization_code']).default('pre-authorized_code'),
-})
+export const zOfferInput = z
+  .strictObject({
+    configurationIds: z
+      .array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/))
+      .min(1)
+      .max(8),
+    /** Claims for every configuration of the offer … */
+    claims: zClaims.optional(),
+    /** … or per configuration id. */
+    claimsByConfiguration: z.record(z.string().max(64), zClaims).optional(),
+    txCode: z.boolean().default(false),
+    expiresInSeconds: z
+      .int()
+      .min(30)
+      .max(30 * 86400)
+      .default(600),
+    requireApproval: z.boolean().optional(),
+    /** Pre-authorized code (default), or authorization code with `issuer_state` (PAR + PKCE, DPoP optional). */
+    grant: z.enum(['pre-authorized_code', 'authorization_code']).default('pre-authorized_code'),
+  })
+  // OpenID4VCI §4.1.1: a transaction code belongs to the pre-authorized code grant only.
+  .refine((o) => !(o.txCode && o.grant === 'authorization_code'), {
+    path: ['txCode'],
+    message: 'a tx code needs the pre-authorized code grant',
+  })
 
 export const SESSION_STATES = [
   'offered',
