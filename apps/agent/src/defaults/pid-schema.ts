@@ -12,7 +12,7 @@ import {
   typeMetadataBytes,
   validateSdJwtVcClaims,
 } from '@bonafide/schema'
-import { checkMdocClaims } from '../services/claims-check.js'
+import { checkMdocClaims } from '../schemas/mdoc-claims.js'
 
 /** The PID's SD-JWT VC type (the demo's credentials carry it; wallets and tests depend on the value). */
 export const PID_VCT = 'urn:eudi:pid:1'

@@ -1,6 +1,6 @@
 import type { SchemaRegistry } from '@bonafide/schema'
-import type { ConfigurationService } from '../services/configurations.js'
-import { PID_JSON_SCHEMA, PID_VCT } from './pid-schema.js'
+import { PID_JSON_SCHEMA, PID_VCT } from '../defaults/pid-schema.js'
+import type { ConfigurationService } from './configurations.js'
 
 export const MEMBERSHIP_SCHEMA = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
