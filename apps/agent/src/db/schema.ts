@@ -136,6 +136,19 @@ export interface SettingTable {
   value: JSONColumnType<Record<string, unknown>>
 }
 
+export interface VerifierSessionTable {
+  id: string
+  state: string
+  kid: string | null
+  session: JSONColumnType<Record<string, unknown>>
+  by_reference: boolean
+  fetched: boolean
+  state_used: boolean
+  result: JSONColumnType<Record<string, unknown>> | null
+  response_code: string | null
+  expires_at: Ms
+}
+
 export interface DB {
   api_keys: ApiKeyTable
   signing_keys: SigningKeyTable
@@ -147,4 +160,5 @@ export interface DB {
   schemas: SchemaTable
   events: EventTable
   settings: SettingTable
+  verifier_sessions: VerifierSessionTable
 }
