@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { type Clock, systemClock } from '@bonafide/core'
 import { type AgentConfig, ConfigError } from './config/env.js'
 import { type Database, openPglite, openPostgres } from './db/database.js'
@@ -61,7 +63,8 @@ export async function createAgentContext(
     process.stderr.write(`${JSON.stringify({ t: new Date(clock.now()).toISOString(), level, msg, ...data })}\n`)
   }
   const kek = loadKek(config.kek, config.dataDir)
-  const database = config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(config.dataDir)
+  if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 })
+  const database = config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(join(config.dataDir, 'pgdata'))
   try {
     await migrateToLatest(database.db)
     const db = database.db
