@@ -69,6 +69,27 @@ export class KeyService {
     this.#active = undefined
   }
 
+  /** Insert a key: private part sealed under the KEK, its certificate as base64 DER. */
+  async #store(
+    db: Db,
+    k: { id: string; role: 'root' | 'issuer'; key: KeyObject; publicJwk: PublicJwk; cert: x509.X509Certificate; now: number },
+  ): Promise<void> {
+    await db
+      .insertInto('signing_keys')
+      .values({
+        id: k.id,
+        role: k.role,
+        alg: 'ES256',
+        public_jwk: JSON.stringify(k.publicJwk),
+        private_enc: seal(this.#kek, k.id, k.key),
+        certificate: certificateB64(k.cert),
+        created_at: k.now,
+        retired_at: null,
+        publish_until: null,
+      })
+      .execute()
+  }
+
   async #root(db: Db): Promise<{ id: string; key: KeyObject; cert: x509.X509Certificate }> {
     const row = await db.selectFrom('signing_keys').selectAll().where('role', '=', 'root').executeTakeFirst()
     if (row?.certificate)
@@ -85,20 +106,7 @@ export class KeyService {
       ca: true,
       pathLength: 0,
     })
-    await db
-      .insertInto('signing_keys')
-      .values({
-        id,
-        role: 'root',
-        alg: 'ES256',
-        public_jwk: JSON.stringify(exportPublicJwk(key)),
-        private_enc: seal(this.#kek, id, key),
-        certificate: certificateB64(cert),
-        created_at: now,
-        retired_at: null,
-        publish_until: null,
-      })
-      .execute()
+    await this.#store(db, { id, role: 'root', key, publicJwk: exportPublicJwk(key), cert, now })
     return { id, key, cert }
   }
 
@@ -117,20 +125,7 @@ export class KeyService {
       notAfter: new Date(now + 365 * DAY),
       dnsNames: this.#dnsNames,
     })
-    await db
-      .insertInto('signing_keys')
-      .values({
-        id,
-        role: 'issuer',
-        alg: 'ES256',
-        public_jwk: JSON.stringify(publicJwk),
-        private_enc: seal(this.#kek, id, key),
-        certificate: certificateB64(cert),
-        created_at: now,
-        retired_at: null,
-        publish_until: null,
-      })
-      .execute()
+    await this.#store(db, { id, role: 'issuer', key, publicJwk, cert, now })
     return id
   }
 

@@ -91,36 +91,32 @@ export class StatusService {
     return body
   }
 
+  /** The token inputs every publication of a list shares: the active key, its chain, lifetimes, clock. */
+  async #tokenInput(list: StatusList, uri: string) {
+    const k = await this.#keys.active()
+    return {
+      list,
+      uri,
+      signer: k.signer,
+      validForSeconds: VALID_FOR_SECONDS,
+      ttl: TTL_SECONDS,
+      header: { x5c: k.x5c },
+      clock: this.#clock,
+    }
+  }
+
   /** The Token Status List as a JWT (draft-ietf-oauth-status-list §5.1). */
   async jwt(id: string): Promise<string> {
-    return (await this.#cached(`jwt:${id}`, id, async (list, uri) => {
-      const k = await this.#keys.active()
-      return createStatusListJwt({
-        list,
-        uri,
-        signer: k.signer,
-        validForSeconds: VALID_FOR_SECONDS,
-        ttl: TTL_SECONDS,
-        header: { x5c: k.x5c },
-        clock: this.#clock,
-      })
-    })) as string
+    return (await this.#cached(`jwt:${id}`, id, async (list, uri) =>
+      createStatusListJwt(await this.#tokenInput(list, uri)),
+    )) as string
   }
 
   /** The Token Status List as a CWT (§5.2). */
   async cwt(id: string): Promise<Uint8Array> {
-    return (await this.#cached(`cwt:${id}`, id, async (list, uri) => {
-      const k = await this.#keys.active()
-      return createStatusListCwt({
-        list,
-        uri,
-        signer: k.signer,
-        validForSeconds: VALID_FOR_SECONDS,
-        ttl: TTL_SECONDS,
-        header: { x5c: k.x5c },
-        clock: this.#clock,
-      })
-    })) as Uint8Array
+    return (await this.#cached(`cwt:${id}`, id, async (list, uri) =>
+      createStatusListCwt(await this.#tokenInput(list, uri)),
+    )) as Uint8Array
   }
 
   /** A BitstringStatusListCredential for one purpose, derived from the 2-bit list. */
