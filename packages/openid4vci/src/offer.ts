@@ -17,6 +17,8 @@ export interface CreateOfferOptions {
   byReference?: boolean
   /** Link scheme (default `openid-credential-offer://`; HAIP §4.2 allows `haip-vci://`). */
   scheme?: 'openid-credential-offer://' | 'haip-vci://'
+  /** This offer's lifetime in seconds (its codes and issuer_state die with it); default `offerTtlSeconds`. */
+  ttlSeconds?: number
 }
 
 export interface CreatedOffer {
@@ -38,7 +40,9 @@ export async function createOffer(ctx: IssuerContext, o: CreateOfferOptions): Pr
   if (o.configurationIds.length === 0) throw new OAuthError('invalid_request', 'an offer needs a configuration')
   for (const id of o.configurationIds)
     if (!ctx.configurations[id]) throw new OAuthError('unknown_credential_configuration', 'unknown configuration')
-  const ttl = ctx.o.offerTtlSeconds ?? 600
+  const ttl = o.ttlSeconds ?? ctx.o.offerTtlSeconds ?? 600
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > 366 * 86400)
+    throw new OAuthError('invalid_request', 'the offer lifetime is out of range')
   const sessionId = ctx.newId(16)
   await ctx.o.store.put(
     'session',

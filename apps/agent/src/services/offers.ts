@@ -135,6 +135,7 @@ export class OfferService {
       created = await issuer.createOffer({
         configurationIds: ids,
         sessionData: { issuanceId: id, requiresApproval: approval },
+        ttlSeconds: o.expiresInSeconds,
         preAuthorized: o.grant === 'pre-authorized_code',
         authorizationCode: o.grant === 'authorization_code',
         ...(o.txCode && o.grant === 'pre-authorized_code'
