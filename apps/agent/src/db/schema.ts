@@ -149,6 +149,121 @@ export interface VerifierSessionTable {
   expires_at: Ms
 }
 
+export interface PresentationSessionTable {
+  id: string
+  /** created → request_fetched → verified | verification_failed → accepted | rejected | expired */
+  state: string
+  /** `dcql` or `pex` */
+  query_kind: string
+  query: JSONColumnType<Record<string, unknown>>
+  response_mode: string
+  transaction_data: JSONColumnType<string[]> | null
+  policy: JSONColumnType<Record<string, unknown>> | null
+  report: JSONColumnType<Record<string, unknown>> | null
+  reason: string | null
+  request_uri: string
+  created_at: Ms
+  updated_at: Ms
+  expires_at: Ms
+}
+
+export interface VerifierTrustTable {
+  id: string
+  /** `x509_root` (PEM), `issuer_key` (JWK JSON), `did`, `wallet_provider` (PEM or JWK JSON) */
+  kind: string
+  value: string
+  label: string | null
+  created_at: Ms
+}
+
+export interface HolderKeyTable {
+  id: string
+  alg: string
+  public_jwk: JSONColumnType<Record<string, unknown>>
+  /** PKCS#8 sealed under the key-encryption key (AAD `holder-key:<id>`). */
+  private_enc: string
+  label: string | null
+  created_at: Ms
+}
+
+export interface WalletPoolTable {
+  id: string
+  record: JSONColumnType<Record<string, unknown>>
+  created_at: Ms
+}
+
+export interface WalletCopyTable {
+  seq: Generated<number>
+  id: string
+  pool_id: string
+  /** The CopyRecord (uses and state are the columns, authoritative). */
+  record: JSONColumnType<Record<string, unknown>>
+  uses: number
+  state: string
+  valid_until: Ms | null
+}
+
+export interface WalletLogTable {
+  seq: Generated<number>
+  id: string
+  at: Ms
+  entry: JSONColumnType<Record<string, unknown>>
+}
+
+export interface HolderRequestTable {
+  id: string
+  request: JSONColumnType<Record<string, unknown>>
+  /** planned → answering → answered | failed */
+  state: string
+  result: JSONColumnType<Record<string, unknown>> | null
+  created_at: Ms
+  expires_at: Ms
+}
+
+export interface WebhookTable {
+  id: string
+  url: string
+  event_types: JSONColumnType<string[]>
+  /** The signing secret sealed under the key-encryption key (AAD `webhook:<id>`). */
+  secret_enc: string
+  active: boolean
+  created_at: Ms
+}
+
+export interface WebhookDeliveryTable {
+  id: string
+  webhook_id: string
+  event_id: string
+  /** pending → delivered | dead */
+  state: string
+  attempts: Generated<number>
+  next_attempt_at: Ms
+  last_status: number | null
+  last_error: string | null
+  created_at: Ms
+  delivered_at: Ms | null
+}
+
+export interface WebhookAttemptTable {
+  seq: Generated<number>
+  delivery_id: string
+  at: Ms
+  status: number | null
+  error: string | null
+  duration_ms: number
+}
+
+export interface IdempotencyKeyTable {
+  /** SHA-256 of (API key id, Idempotency-Key). */
+  key: string
+  request_hash: string
+  /** null while the first request is in flight. */
+  status: number | null
+  response: JSONColumnType<Record<string, unknown>> | null
+  created_at: Ms
+  expires_at: Ms
+}
+
 export interface DB {
   api_keys: ApiKeyTable
   signing_keys: SigningKeyTable
@@ -161,4 +276,15 @@ export interface DB {
   events: EventTable
   settings: SettingTable
   verifier_sessions: VerifierSessionTable
+  presentation_sessions: PresentationSessionTable
+  verifier_trust: VerifierTrustTable
+  holder_keys: HolderKeyTable
+  wallet_pools: WalletPoolTable
+  wallet_copies: WalletCopyTable
+  wallet_log: WalletLogTable
+  holder_requests: HolderRequestTable
+  webhooks: WebhookTable
+  webhook_deliveries: WebhookDeliveryTable
+  webhook_attempts: WebhookAttemptTable
+  idempotency_keys: IdempotencyKeyTable
 }
