@@ -93,6 +93,8 @@ export interface CreateRequestOptions {
   transactionData?: string[]
   /** By reference (§5.10): the link carries a request_uri (needs `requestUriBase`). */
   requestUriMethod?: 'get' | 'post'
+  /** How long this session waits for its answer (default: the verifier's `sessionTtlSeconds`). */
+  ttlSeconds?: number
 }
 
 export interface CreatedRequest {
@@ -145,14 +147,18 @@ export class Verifier {
     transactionData: string[] | undefined,
     encrypted: boolean,
     extra: { expectedOrigins?: string[]; byReference?: boolean } = {},
+    ttlSeconds?: number,
   ): Session {
     const key = encrypted ? createResponseEncryptionKey() : undefined
+    const ttl = ttlSeconds ?? this.#o.sessionTtlSeconds ?? 600
+    if (!Number.isInteger(ttl) || ttl < 1 || ttl > 86_400 * 30)
+      throw new Openid4vpError('openid4vp.request_invalid', 'a session lives 1 s to 30 days')
     return {
       id: this.#rand(),
       nonce: this.#rand(),
       state: this.#rand(),
       ...query,
-      expiresAt: (this.#o.clock ?? systemClock).now() + (this.#o.sessionTtlSeconds ?? 600) * 1000,
+      expiresAt: (this.#o.clock ?? systemClock).now() + ttl * 1000,
       ...(transactionData ? { transactionData } : {}),
       ...(key ? { encryption: { jwk: key.jwk, privateJwk: key.privateKey.export({ format: 'jwk' }) as JsonObject } } : {}),
       ...extra,
@@ -182,9 +188,13 @@ export class Verifier {
    */
   async createRequest(dcql: unknown, o: CreateRequestOptions = {}): Promise<CreatedRequest> {
     parseDcqlQuery(dcql) // refuse an invalid query before anything is signed
-    const s = this.#newSession({ dcql: dcql as JsonObject }, o.transactionData, this.#o.responseMode === 'direct_post.jwt', {
-      ...(o.requestUriMethod ? { byReference: true } : {}),
-    })
+    const s = this.#newSession(
+      { dcql: dcql as JsonObject },
+      o.transactionData,
+      this.#o.responseMode === 'direct_post.jwt',
+      o.requestUriMethod ? { byReference: true } : {},
+      o.ttlSeconds,
+    )
     return this.#start(s, o)
   }
 
@@ -203,9 +213,8 @@ export class Verifier {
       { presentationDefinition: definition },
       o.transactionData,
       this.#o.responseMode === 'direct_post.jwt',
-      {
-        ...(o.requestUriMethod ? { byReference: true } : {}),
-      },
+      o.requestUriMethod ? { byReference: true } : {},
+      o.ttlSeconds,
     )
     return this.#start(s, o)
   }
