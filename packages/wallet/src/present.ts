@@ -259,16 +259,37 @@ async function refillLow(w: Wallet, taken: readonly Taken[]): Promise<RefillOutc
   return refills
 }
 
-/** The presentation flow behind `Wallet.present`: DCQL, or Presentation Exchange for the legacy drafts. */
-export async function presentWithWallet(w: Wallet, link: string, o: PresentOptions): Promise<PresentResult> {
-  const request = await parseAuthorizationRequest(link, {
+/** Parse (and authenticate) an OpenID4VP request link with the wallet's trust and fetcher. */
+export function parseRequestWithWallet(w: Wallet, link: string): Promise<AuthorizationRequest> {
+  return parseAuthorizationRequest(link, {
     trustAnchors: w.o.verifierTrustAnchors ?? [],
     fetcher: w.o.fetcher,
     clock: w.clock,
   })
+}
+
+function languageOf(w: Wallet, request: AuthorizationRequest): QueryLanguage {
   const td = w.o.transactionDataTypes ? { transactionDataTypes: w.o.transactionDataTypes } : {}
-  const lang = request.presentationDefinition ? pexQueryLanguage(request, td) : dcqlQueryLanguage(request, td)
-  return answerRequest(w, request, lang, o)
+  return request.presentationDefinition ? pexQueryLanguage(request, td) : dcqlQueryLanguage(request, td)
+}
+
+/** What the wallet would answer to a parsed request (per query: candidates and the claims each would disclose); nothing is taken. */
+export async function planWithWallet(w: Wallet, request: AuthorizationRequest): Promise<PresentationPlan> {
+  return languageOf(w, request).plan([...(await holdings(w, [])).values()].map(toRecord))
+}
+
+/**
+ * The presentation flow behind `Wallet.present`: DCQL, or Presentation Exchange for the legacy drafts. A request
+ * parsed earlier (to show a plan before consent, e.g. over an API) may be passed instead of the link: a request_uri
+ * is fetched only once.
+ */
+export async function presentWithWallet(
+  w: Wallet,
+  link: string | AuthorizationRequest,
+  o: PresentOptions,
+): Promise<PresentResult> {
+  const request = typeof link === 'string' ? await parseRequestWithWallet(w, link) : link
+  return answerRequest(w, request, languageOf(w, request), o)
 }
 
 /** Plan, consent, take one copy per credential (all or none), sign, send, retire, log, refill. */

@@ -9,6 +9,7 @@ import {
   systemRandom,
 } from '@bonafide/core'
 import type { TrustAnchorInput } from '@bonafide/jose'
+import type { AuthorizationRequest, PresentationPlan } from '@bonafide/openid4vp'
 import { exportPublicJwk, type JwsAlg, jwkThumbprint, type KeyRef, type KeyStore } from '@bonafide/keys'
 import { type CredentialOffer, type ReceivedCredential, type TokenSession, WalletClient } from '@bonafide/openid4vci'
 import { WalletError } from './errors.js'
@@ -16,7 +17,13 @@ import { type DescribedCredential, datasetKey, type WalletFormat } from './forma
 import { issuanceFormat } from './issuance.js'
 import { type CopyRecord, DEFAULT_POLICY, type PoolPolicy, type PoolRecord, type PresentationLogEntry } from './model.js'
 import { type PoolSummary, summarizePool } from './pools.js'
-import { type PresentOptions, type PresentResult, presentWithWallet } from './present.js'
+import {
+  type PresentOptions,
+  type PresentResult,
+  parseRequestWithWallet,
+  planWithWallet,
+  presentWithWallet,
+} from './present.js'
 import type { WalletStore } from './store.js'
 
 export interface WalletOptions {
@@ -278,9 +285,15 @@ export class Wallet {
     return out
   }
 
-  /** Answer an OpenID4VP request: plan, consent, take one unused copy per credential, present, log, refill. */
-  present(link: string, o: PresentOptions): Promise<PresentResult> {
+  /** Answer an OpenID4VP request (a link, or a request from `resolveRequest`): plan, consent, take one unused copy per credential, present, log, refill. */
+  present(link: string | AuthorizationRequest, o: PresentOptions): Promise<PresentResult> {
     return presentWithWallet(this, link, o)
+  }
+
+  /** Parse and authenticate a request and plan the answer, without taking anything: for a consent screen shown before `present`. */
+  async resolveRequest(link: string): Promise<{ request: AuthorizationRequest; plan: PresentationPlan }> {
+    const request = await parseRequestWithWallet(this, link)
+    return { request, plan: await planWithWallet(this, request) }
   }
 
   /** The presentation log, filtered (by verifier client_id, credential type, time); it never holds credentials. */

@@ -198,6 +198,18 @@ describe('a pool of one-time-use copies, presented over real HTTP', async () => 
     await expect(wallet.present(link, { consent: () => undefined })).rejects.toMatchObject({ code: 'wallet.consent_declined' })
     expect((await wallet.list())[0]?.unused).toBe(3)
   })
+  it('resolveRequest plans without taking a copy; present(request) answers that parsed request (consent over an API)', async () => {
+    const wallet = world.wallet()
+    await wallet.receiveOffer(await world.offer(['pid_sd_jwt']), { count: 3 })
+    const { link, sessionId } = await world.verifier.createRequest(ageQuery)
+    const { request, plan } = await wallet.resolveRequest(link)
+    expect(plan.queries.map((q) => [q.queryId, q.candidates.length])).toEqual([['pid', 1]])
+    expect((await wallet.list())[0]?.unused).toBe(3)
+    const r = await wallet.present(request, { consent: (p) => p.selection })
+    expect(r.outcome).toBe('accepted')
+    expect((await world.verifier.result(sessionId))?.valid).toBe(true)
+    expect((await wallet.list())[0]?.unused).toBe(2)
+  })
 })
 
 describe('refill with the refresh token the issuer gave', async () => {
