@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { type Clock, systemClock } from '@bonafide/core'
+import { type Clock, createSafeFetcher, systemClock } from '@bonafide/core'
 import { type AgentConfig, ConfigError } from './config/env.js'
 import { type Database, openPglite, openPostgres } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
@@ -8,12 +8,16 @@ import { PgSchemaRegistry } from './db/repositories/schema-registry.js'
 import { ApiKeyService } from './services/api-keys.js'
 import { ConfigurationService } from './services/configurations.js'
 import { CredentialService } from './services/credentials.js'
+import { HolderService } from './services/holder.js'
 import { type IssuanceDeps, IssuerRuntime } from './services/issuance.js'
 import { loadKek } from './services/kek.js'
 import { KeyService } from './services/keys.js'
+import { LocalFetcher } from './services/local-fetcher.js'
 import { OfferService } from './services/offers.js'
 import { seedDefaults } from './services/seed.js'
 import { StatusService } from './services/status.js'
+import { TrustService } from './services/trust.js'
+import { VerificationService } from './services/verification.js'
 
 /** Everything the routes use, built once at start: the one wiring point of the agent. */
 export interface AgentContext {
@@ -31,6 +35,11 @@ export interface AgentContext {
   readonly credentials: CredentialService
   readonly runtime: IssuerRuntime
   readonly offers: OfferService
+  readonly trust: TrustService
+  readonly verification: VerificationService
+  readonly holder: HolderService
+  /** Fetches for the agent's libraries: its own origin in process, the rest through the safe fetcher. */
+  readonly fetcher: LocalFetcher
   /** The admin key created on this start (first run only), to print once. */
   readonly firstAdminKey: string | undefined
   log(level: 'error' | 'info' | 'debug', msg: string, data?: Record<string, unknown>): void
@@ -92,7 +101,18 @@ export async function createAgentContext(
     })
     const apiKeys = new ApiKeyService({ db, clock, ...(config.adminKey ? { envAdminKey: config.adminKey } : {}) })
     const firstAdminKey = await apiKeys.bootstrap()
+    const fetcher = new LocalFetcher(
+      publicUrl,
+      createSafeFetcher({ maxBytes: 4 << 20, ...(config.insecureFetch ? { allowHttp: true, allowLoopback: true } : {}) }),
+    )
+    const trust = new TrustService({ db, clock, ownRoot: () => keys.rootPem() })
+    const verification = new VerificationService({ db, clock, kek, keys, trust, fetcher, publicUrl })
+    const holder = new HolderService({ db, clock, kek, trust, fetcher })
     return {
+      trust,
+      verification,
+      holder,
+      fetcher,
       config,
       publicUrl,
       did,

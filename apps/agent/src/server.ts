@@ -34,7 +34,10 @@ export async function startAgent(config: AgentConfig, o: AgentContextOptions = {
   }
   const app = createApp(ctx)
   handler = (req) => app.fetch(req)
-  const sweep = setInterval(() => void ctx.runtime.store.sweep().catch(() => undefined), 60_000)
+  const sweep = setInterval(() => {
+    void ctx.runtime.store.sweep().catch(() => undefined)
+    void ctx.verification.sweep().catch(() => undefined)
+  }, 60_000)
   sweep.unref()
   return {
     url,

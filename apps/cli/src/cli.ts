@@ -1,6 +1,7 @@
 import { isVcError } from '@bonafide/core'
 import { commands } from './commands/index.js'
 import { type Io, UsageError } from './io.js'
+import { trustHint } from './trust-hints.js'
 
 function usage(): string {
   const lines = ['Usage: bonafide <command> [options]', '', 'Commands:']
@@ -30,6 +31,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     }
     if (isVcError(e)) {
       io.err(`bonafide ${name}: ${e.code}: ${e.message}`)
+      const hint = trustHint(name, e.code)
+      if (hint) io.err(`hint: ${hint}`)
       return 1
     }
     const code = (e as { code?: string })?.code

@@ -1,6 +1,6 @@
 import { FakeClock } from '@bonafide/core'
 import { describe, expect, it } from 'vitest'
-import { MemoryVerifierSessionStore, type VerifierSession, Verifier } from '../src/index.js'
+import { MemoryVerifierSessionStore, Verifier, type VerifierSession } from '../src/index.js'
 
 const DCQL = { credentials: [{ id: 'pid', format: 'dc+sd-jwt', meta: { vct_values: ['urn:eudi:pid:1'] } }] }
 
@@ -12,7 +12,14 @@ function verifier(clock: FakeClock, created: VerifierSession[]) {
     return create(s)
   }
   const uri = 'https://verifier.example/post'
-  return new Verifier({ clientId: `redirect_uri:${uri}`, responseUri: uri, validators: [], clock, sessions, sessionTtlSeconds: 600 })
+  return new Verifier({
+    clientId: `redirect_uri:${uri}`,
+    responseUri: uri,
+    validators: [],
+    clock,
+    sessions,
+    sessionTtlSeconds: 600,
+  })
 }
 
 describe('per-request session lifetime (ttlSeconds)', () => {

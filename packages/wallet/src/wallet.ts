@@ -9,21 +9,15 @@ import {
   systemRandom,
 } from '@bonafide/core'
 import type { TrustAnchorInput } from '@bonafide/jose'
-import type { AuthorizationRequest, PresentationPlan } from '@bonafide/openid4vp'
 import { exportPublicJwk, type JwsAlg, jwkThumbprint, type KeyRef, type KeyStore } from '@bonafide/keys'
 import { type CredentialOffer, type ReceivedCredential, type TokenSession, WalletClient } from '@bonafide/openid4vci'
+import type { AuthorizationRequest, PresentationPlan } from '@bonafide/openid4vp'
 import { WalletError } from './errors.js'
 import { type DescribedCredential, datasetKey, type WalletFormat } from './formats.js'
 import { issuanceFormat } from './issuance.js'
 import { type CopyRecord, DEFAULT_POLICY, type PoolPolicy, type PoolRecord, type PresentationLogEntry } from './model.js'
 import { type PoolSummary, summarizePool } from './pools.js'
-import {
-  type PresentOptions,
-  type PresentResult,
-  parseRequestWithWallet,
-  planWithWallet,
-  presentWithWallet,
-} from './present.js'
+import { type PresentOptions, type PresentResult, parseRequestWithWallet, planWithWallet, presentWithWallet } from './present.js'
 import type { WalletStore } from './store.js'
 
 export interface WalletOptions {

@@ -21,6 +21,8 @@ export interface AgentConfig {
   readonly kek: Uint8Array | undefined
   readonly maxBodyBytes: number
   readonly logLevel: 'silent' | 'error' | 'info' | 'debug'
+  /** Outbound fetches (other issuers, verifiers, status lists) may reach http:// and loopback: development only. */
+  readonly insecureFetch: boolean
 }
 
 const zPort = z
@@ -73,6 +75,7 @@ const zSettings = z.strictObject({
     .refine((n) => n >= 1024 && n <= 16 * 1024 * 1024, 'must be 1024..16777216')
     .default(1024 * 1024),
   BONAFIDE_LOG: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
+  BONAFIDE_INSECURE_FETCH: z.enum(['true', 'false']).default('false'),
 })
 
 /** The settings the agent reads (environment names; flags map onto them). */
@@ -104,5 +107,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     kek: s.BONAFIDE_KEK,
     maxBodyBytes: s.BONAFIDE_MAX_BODY_BYTES,
     logLevel: s.BONAFIDE_LOG,
+    insecureFetch: s.BONAFIDE_INSECURE_FETCH === 'true',
   }
 }

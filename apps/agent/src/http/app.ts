@@ -3,9 +3,11 @@ import type { AgentContext } from '../context.js'
 import type { Scope } from '../services/api-keys.js'
 import { mountOperations, openApiDocument } from './api.js'
 import { mountDocs } from './docs-routes.js'
+import { HOLDER_OPERATIONS } from './holder-routes.js'
 import { notFoundProblem, problem, toProblem } from './problem.js'
 import { mountPublic } from './public-routes.js'
 import { V1_OPERATIONS } from './v1-routes.js'
+import { VERIFIER_OPERATIONS } from './verifier-routes.js'
 
 /** The agent's HTTP app: `/v1` behind API keys, the public side open. */
 export function createApp(ctx: AgentContext): Hono {
@@ -28,10 +30,12 @@ export function createApp(ctx: AgentContext): Hono {
     c.set('scopes', who.scopes)
     await next()
   })
-  mountOperations(app, ctx, V1_OPERATIONS)
+  const operations = [...V1_OPERATIONS, ...VERIFIER_OPERATIONS, ...HOLDER_OPERATIONS]
+  mountOperations(app, ctx, operations)
   const open = app as unknown as Hono
   mountPublic(open, ctx)
-  const doc = openApiDocument(V1_OPERATIONS, { publicUrl: ctx.publicUrl, version: '0.1.0' })
+  const doc = openApiDocument(operations, { publicUrl: ctx.publicUrl, version: '0.1.0' })
   mountDocs(open, () => doc)
+  ctx.fetcher.setHandler((req) => open.fetch(req))
   return open
 }

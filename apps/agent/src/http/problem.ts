@@ -1,6 +1,7 @@
 import { isVcError } from '@bonafide/core'
 import type { Context } from 'hono'
 import { ApiProblem } from '../services/problem.js'
+import { trustHintFor } from '../services/trust.js'
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -21,6 +22,7 @@ export function problem(
   code: string,
   detail: string,
   errors?: readonly { path: string; message: string }[],
+  hint?: string,
 ): Response {
   const body = {
     type: `https://bonafide.dev/problems/${code.replace(/^agent\./, '').replace(/\./g, '/')}`,
@@ -29,6 +31,7 @@ export function problem(
     detail,
     code,
     ...(errors?.length ? { errors } : {}),
+    ...(hint ? { hint } : {}),
   }
   return new Response(JSON.stringify(body), {
     status,
@@ -42,7 +45,7 @@ export function problem(
 
 /** Map anything thrown in an API route to a problem: typed errors keep their code, the rest is a generic 500. */
 export function toProblem(e: unknown, log: (msg: string, data: Record<string, unknown>) => void): Response {
-  if (e instanceof ApiProblem) return problem(e.status, e.code, e.message, e.errors)
+  if (e instanceof ApiProblem) return problem(e.status, e.code, e.message, e.errors, e.hint)
   if (isVcError(e)) {
     const reasons = (e.details as { errors?: unknown; reasons?: unknown } | undefined)?.errors
     const errors = Array.isArray(reasons)
@@ -50,7 +53,7 @@ export function toProblem(e: unknown, log: (msg: string, data: Record<string, un
           .filter((r): r is { path: string; message: string } => typeof r?.path === 'string')
           .map((r) => ({ path: r.path, message: String(r.message) }))
       : undefined
-    return problem(e.code.endsWith('_exists') ? 409 : 400, e.code, e.message, errors)
+    return problem(e.code.endsWith('_exists') ? 409 : 400, e.code, e.message, errors, trustHintFor(e.code))
   }
   log('unexpected error', { error: String((e as Error)?.stack ?? e) })
   return problem(500, 'agent.internal', 'internal error (see the agent log)')

@@ -26,6 +26,14 @@ export function mountPublic(app: Hono, ctx: AgentContext): void {
   app.get('/.well-known/oauth-authorization-server', (c) => issuerHandle(c.req.raw))
   for (const p of OPENID_PATHS) app.all(p, (c) => issuerHandle(c.req.raw))
 
+  // OpenID4VP: request_uri (GET, or POST with wallet metadata, §5.10) and response_uri, per client id prefix and mode.
+  app.on(['GET', 'POST'], '/openid4vp/:prefix/:mode/request/:id', (c) =>
+    ctx.verification.handle(c.req.param('prefix'), c.req.param('mode'), 'request', c.req.raw, c.req.param('id')),
+  )
+  app.post('/openid4vp/:prefix/:mode/response', (c) =>
+    ctx.verification.handle(c.req.param('prefix'), c.req.param('mode'), 'response', c.req.raw),
+  )
+
   const jwks = async () => ({
     keys: (await ctx.keys.published()).map((k) => ({
       ...k.publicJwk,

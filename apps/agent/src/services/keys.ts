@@ -45,6 +45,7 @@ export class KeyService {
   readonly #clock: Clock
   readonly #dnsNames: string[]
   #active: ActiveKey | undefined
+  #verifier: ActiveKey | undefined
   #rootPem: string | undefined
 
   constructor(o: { db: Db; kek: Kek; clock: Clock; dnsNames: string[] }) {
@@ -65,14 +66,24 @@ export class KeyService {
         .where('retired_at', 'is', null)
         .executeTakeFirst()
       if (!has) await this.#createIssuerKey(trx as unknown as Db)
+      const verifier = await trx.selectFrom('signing_keys').select('id').where('role', '=', 'verifier').executeTakeFirst()
+      if (!verifier) await this.#createIssuerKey(trx as unknown as Db, 'verifier')
     })
     this.#active = undefined
+    this.#verifier = undefined
   }
 
   /** Insert a key: private part sealed under the KEK, its certificate as base64 DER. */
   async #store(
     db: Db,
-    k: { id: string; role: 'root' | 'issuer'; key: KeyObject; publicJwk: PublicJwk; cert: x509.X509Certificate; now: number },
+    k: {
+      id: string
+      role: 'root' | 'issuer' | 'verifier'
+      key: KeyObject
+      publicJwk: PublicJwk
+      cert: x509.X509Certificate
+      now: number
+    },
   ): Promise<void> {
     await db
       .insertInto('signing_keys')
@@ -110,14 +121,15 @@ export class KeyService {
     return { id, key, cert }
   }
 
-  async #createIssuerKey(db: Db): Promise<string> {
+  /** A leaf key certified by the development root: the issuer's, or the verifier's (signs request objects). */
+  async #createIssuerKey(db: Db, role: 'issuer' | 'verifier' = 'issuer'): Promise<string> {
     const root = await this.#root(db)
     const key = generateKeyObject('ES256')
     const publicJwk = exportPublicJwk(key)
     const id = jwkThumbprint(publicJwk)
     const now = this.#clock.now()
     const cert = await createCertificate({
-      subject: 'CN=Bonafide Agent Issuer, O=Bonafide, C=NL',
+      subject: `CN=Bonafide Agent ${role === 'issuer' ? 'Issuer' : 'Verifier'}, O=Bonafide, C=NL`,
       subjectKey: key,
       subjectAlg: 'ES256',
       issuer: { certificate: root.cert, key: root.key, alg: 'ES256' },
@@ -125,8 +137,27 @@ export class KeyService {
       notAfter: new Date(now + 365 * DAY),
       dnsNames: this.#dnsNames,
     })
-    await this.#store(db, { id, role: 'issuer', key, publicJwk, cert, now })
+    await this.#store(db, { id, role, key, publicJwk, cert, now })
     return id
+  }
+
+  /** The verifier's request-object key (x509_hash / x509_san_dns client ids), cached. */
+  async verifier(): Promise<ActiveKey> {
+    if (this.#verifier) return this.#verifier
+    const row = await this.#db
+      .selectFrom('signing_keys')
+      .selectAll()
+      .where('role', '=', 'verifier')
+      .orderBy('created_at', 'desc')
+      .executeTakeFirstOrThrow()
+    const key = unseal(this.#kek, row.id, row.private_enc)
+    this.#verifier = {
+      id: row.id,
+      signer: createLocalSigner(key, { store: 'agent', id: row.id }, 'ES256'),
+      publicJwk: exportPublicJwk(key),
+      x5c: row.certificate ? [row.certificate] : [],
+    }
+    return this.#verifier
   }
 
   /** The signing key in force (cached; the cache is dropped by `rotate`). */

@@ -4,12 +4,21 @@ export class ApiProblem extends Error {
   readonly status: number
   readonly code: string
   readonly errors: readonly { path: string; message: string }[] | undefined
+  /** What the caller can do about it (e.g. how to trust an issuer). */
+  readonly hint: string | undefined
 
-  constructor(status: number, code: string, detail: string, errors?: readonly { path: string; message: string }[]) {
+  constructor(
+    status: number,
+    code: string,
+    detail: string,
+    errors?: readonly { path: string; message: string }[],
+    hint?: string,
+  ) {
     super(detail)
     this.status = status
     this.code = code
     this.errors = errors
+    this.hint = hint
   }
 }
 

@@ -44,7 +44,7 @@ export class IssuanceStore extends PgIssuerStore {
           .executeTakeFirst()
         return known ? undefined : value
       }
-      await appendEvent(trx, { type: 'issuance.token_issued', subject: s.id, data: {}, at: now })
+      await appendEvent(trx, { type: 'issuance.offer_redeemed', subject: s.id, data: {}, at: now })
       return value
     })
   }

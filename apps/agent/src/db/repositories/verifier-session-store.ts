@@ -2,7 +2,11 @@ import type { Clock } from '@bonafide/core'
 import { systemClock } from '@bonafide/core'
 import type { SessionResult, VerifierSession, VerifierSessionStore } from '@bonafide/openid4vp'
 import type { Kysely } from 'kysely'
+import type { Kek } from '../../services/kek.js'
 import type { DB } from '../schema.js'
+
+const enc = new TextEncoder()
+const dec = new TextDecoder()
 
 /**
  * OpenID4VP verifier sessions in PostgreSQL. Every "once" step (state, request_uri fetch, outcome,
@@ -11,10 +15,26 @@ import type { DB } from '../schema.js'
 export class PgVerifierSessionStore implements VerifierSessionStore {
   readonly #db: Kysely<DB>
   readonly #clock: Clock
+  readonly #kek: Kek | undefined
 
-  constructor(db: Kysely<DB>, o: { clock?: Clock } = {}) {
+  /** With a `kek`, a session's response-decryption key is stored sealed (AAD `vp-session:<id>`). */
+  constructor(db: Kysely<DB>, o: { clock?: Clock; kek?: Kek } = {}) {
     this.#db = db
     this.#clock = o.clock ?? systemClock
+    this.#kek = o.kek
+  }
+
+  #seal(s: VerifierSession): VerifierSession {
+    if (!this.#kek || !s.encryption) return s
+    const sealed = this.#kek.seal(enc.encode(JSON.stringify(s.encryption.privateJwk)), `vp-session:${s.id}`)
+    return { ...s, encryption: { ...s.encryption, privateJwk: { sealed } } }
+  }
+
+  #open(s: VerifierSession | undefined): VerifierSession | undefined {
+    const sealed = s?.encryption?.privateJwk.sealed
+    if (!s?.encryption || !this.#kek || typeof sealed !== 'string') return s
+    const privateJwk = JSON.parse(dec.decode(this.#kek.open(sealed, `vp-session:${s.id}`)))
+    return { ...s, encryption: { ...s.encryption, privateJwk } }
   }
 
   #live() {
@@ -30,7 +50,7 @@ export class PgVerifierSessionStore implements VerifierSessionStore {
         id: s.id,
         state: s.state,
         kid: s.encryption?.jwk.kid ?? null,
-        session: JSON.stringify(s),
+        session: JSON.stringify(this.#seal(s)),
         by_reference: s.byReference === true,
         fetched: false,
         state_used: false,
@@ -48,7 +68,7 @@ export class PgVerifierSessionStore implements VerifierSessionStore {
       .where('id', '=', id)
       .where('expires_at', '>', this.#clock.now())
       .executeTakeFirst()
-    return r ? (r.session as unknown as VerifierSession) : undefined
+    return this.#open(r?.session as unknown as VerifierSession | undefined)
   }
 
   async getByEncryptionKid(kid: string): Promise<VerifierSession | undefined> {
@@ -58,7 +78,7 @@ export class PgVerifierSessionStore implements VerifierSessionStore {
       .where('kid', '=', kid)
       .where('expires_at', '>', this.#clock.now())
       .executeTakeFirst()
-    return r ? (r.session as unknown as VerifierSession) : undefined
+    return this.#open(r?.session as unknown as VerifierSession | undefined)
   }
 
   async takeState(state: string): Promise<string | undefined> {

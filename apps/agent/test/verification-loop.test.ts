@@ -1,0 +1,361 @@
+/**
+ * Issue → hold → verify through one agent, over real loopback HTTP, on PGlite and on PostgreSQL: the holder API
+ * answers the agent's own verification sessions (OpenID4VP 1.0 §5, §8: DCQL, direct_post and direct_post.jwt),
+ * the report names each check, acceptance is a policy's or an operator's decision.
+ * Spec: ../shared/specs/openid-4-verifiable-presentations-1_0.md
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createSafeFetcher, type Fetcher } from '@bonafide/core'
+import { MemoryKeyStore } from '@bonafide/keys'
+import { MemoryWalletStore, msoMdocWalletFormat, sdJwtVcWalletFormat, Wallet } from '@bonafide/wallet'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../src/config/env.js'
+import { type RunningAgent, startAgent } from '../src/server.js'
+import { createPgDatabase } from './databases.js'
+
+const PID = { given_name: 'Erika', family_name: 'Mustermann', birthdate: '1984-01-26', nationalities: ['DE'] }
+const NS = 'org.iso.18013.5.1'
+const MDL = {
+  [NS]: {
+    family_name: 'Mustermann',
+    given_name: 'Erika',
+    birth_date: { '$full-date': '1984-01-26' },
+    issue_date: { '$full-date': '2026-01-01' },
+    expiry_date: { '$full-date': '2036-01-01' },
+    issuing_country: 'DE',
+    issuing_authority: 'Stadt Köln',
+    document_number: 'D1234567',
+    portrait: { $bstr: 'AAEC' },
+    driving_privileges: [{ vehicle_category_code: 'B' }],
+    un_distinguishing_sign: 'D',
+    age_over_18: true,
+  },
+}
+const PID_QUERY = {
+  id: 'pid',
+  format: 'dc+sd-jwt',
+  meta: { vct_values: ['urn:eudi:pid:1'] },
+  claims: [{ path: ['given_name'] }, { path: ['family_name'] }, { path: ['birthdate'] }],
+}
+const MDL_QUERY = {
+  id: 'mdl',
+  format: 'mso_mdoc',
+  meta: { doctype_value: 'org.iso.18013.5.1.mDL' },
+  claims: [{ path: [NS, 'family_name'] }, { path: [NS, 'age_over_18'] }],
+}
+const BOTH = { credentials: [PID_QUERY, MDL_QUERY] }
+
+interface Agent {
+  agent: RunningAgent
+  dir: string
+  key: string
+  anchor: string
+  call(path: string, body?: unknown, method?: string): Promise<{ status: number; json: any; type: string }>
+}
+
+async function start(kind: 'pglite' | 'postgres', extra: Record<string, string> = {}): Promise<Agent> {
+  const dir = await mkdtemp(join(tmpdir(), 'bonafide-verify-'))
+  const env: Record<string, string> = {
+    PORT: '0',
+    BONAFIDE_DATA: dir,
+    BONAFIDE_KEK: 'd'.repeat(64),
+    BONAFIDE_LOG: 'silent',
+    ...extra,
+  }
+  if (kind === 'postgres') env.DATABASE_URL = await createPgDatabase()
+  const agent = await startAgent(loadConfig(env))
+  const key = agent.ctx.firstAdminKey as string
+  const anchor = await (await fetch(`${agent.url}/trust-anchor.pem`)).text()
+  const call = async (path: string, body?: unknown, method?: string) => {
+    const r = await fetch(`${agent.url}${path}`, {
+      method: method ?? (body === undefined ? 'GET' : 'POST'),
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
+    const text = await r.text()
+    return { status: r.status, json: text ? JSON.parse(text) : undefined, type: r.headers.get('content-type') ?? '' }
+  }
+  return { agent, dir, key, anchor, call }
+}
+
+async function offer(a: Agent, configurationId: string, claims: unknown): Promise<string> {
+  const r = await a.call('/v1/offers', { configurationIds: [configurationId], claims })
+  expect(r.status, JSON.stringify(r.json)).toBe(201)
+  return r.json.offer as string
+}
+
+async function session(a: Agent, body: Record<string, unknown>) {
+  const r = await a.call('/v1/presentation-sessions', body)
+  expect(r.status, JSON.stringify(r.json)).toBe(201)
+  return r.json as { id: string; request: string; qrSvg: string; state: string }
+}
+
+/** Resolve and answer a request through the holder API with the plan's default selection. */
+async function answer(a: Agent, request: string) {
+  const plan = await a.call('/v1/holder/requests', { request })
+  expect(plan.status, JSON.stringify(plan.json)).toBe(201)
+  const r = await a.call(`/v1/holder/requests/${plan.json.id}/respond`, { consent: true, selection: plan.json.plan.selection })
+  expect(r.status, JSON.stringify(r.json)).toBe(200)
+  return { plan: plan.json, result: r.json }
+}
+
+const checksOf = (q: { checks: { check: string; outcome: string; code?: string }[] }) =>
+  Object.fromEntries(q.checks.map((c) => [c.check, c.outcome]))
+
+/** A library wallet outside the agent (memory stores), recording what it posts. */
+function outsideWallet(a: Agent) {
+  const posts: { url: string; body: string }[] = []
+  const base = createSafeFetcher({ allowHttp: true, allowLoopback: true })
+  const fetcher: Fetcher = async (url, req) => {
+    if (req?.method === 'POST' && typeof req.body === 'string') posts.push({ url, body: req.body })
+    return base(url, req)
+  }
+  const wallet = new Wallet({
+    store: new MemoryWalletStore(),
+    keyStore: new MemoryKeyStore(),
+    fetcher,
+    formats: [
+      sdJwtVcWalletFormat({ issuerKeys: { trustAnchors: [a.anchor], requireIssInSan: false } }),
+      msoMdocWalletFormat({ trustAnchors: [a.anchor] }),
+    ],
+    verifierTrustAnchors: [a.anchor],
+  })
+  return { wallet, posts }
+}
+
+for (const kind of ['pglite', 'postgres'] as const) {
+  describe(`verification sessions and the holder API on ${kind}`, () => {
+    let a: Agent
+    beforeAll(async () => {
+      a = await start(kind)
+      await answerOffer(a, await offer(a, 'pid_sd_jwt', PID))
+      await answerOffer(a, await offer(a, 'mdl_mdoc', MDL))
+    })
+    afterAll(async () => {
+      await a?.agent.close()
+      if (a) await rm(a.dir, { recursive: true, force: true })
+    })
+
+    async function answerOffer(x: Agent, uri: string) {
+      const r = await x.call('/v1/holder/offers', { offer: uri })
+      expect(r.status, JSON.stringify(r.json)).toBe(201)
+      return r.json
+    }
+
+    it('OpenID4VP §6 DCQL: PID (SD-JWT VC) and mDL (mdoc) asked in one session, answered by the holder API; every check passes; an operator accepts', async () => {
+      const pools = (await a.call('/v1/holder/pools')).json.items
+      expect(pools.map((p: any) => [p.format, p.unused])).toEqual(
+        expect.arrayContaining([
+          ['dc+sd-jwt', 10],
+          ['mso_mdoc', 10],
+        ]),
+      )
+      expect(JSON.stringify(pools)).not.toContain('refreshToken')
+      const s = await session(a, { dcql: BOTH })
+      expect(s.request).toMatch(/^openid4vp:\/\/\?client_id=x509_hash%3A.+&request_uri=/)
+      expect(s.qrSvg).toContain('<svg')
+      expect(s.state).toBe('created')
+      const { plan, result } = await answer(a, s.request)
+      expect(plan.verifier.clientId).toMatch(/^x509_hash:/)
+      expect(plan.plan.queries.map((q: any) => [q.queryId, q.candidates.length])).toEqual([
+        ['pid', 1],
+        ['mdl', 1],
+      ])
+      expect(result.outcome).toBe('accepted')
+      const v = (await a.call(`/v1/presentation-sessions/${s.id}`)).json
+      expect(v.state).toBe('verified')
+      expect(v.valid).toBe(true)
+      expect(v.credentials.map((q: any) => [q.queryId, q.format, q.valid])).toEqual([
+        ['pid', 'dc+sd-jwt', true],
+        ['mdl', 'mso_mdoc', true],
+      ])
+      expect(v.credentials[0].claims[0]).toMatchObject({ given_name: 'Erika', family_name: 'Mustermann' })
+      expect(v.credentials[1].claims[0]).toEqual({ [NS]: { family_name: 'Mustermann', age_over_18: true } })
+      for (const q of v.credentials)
+        expect(checksOf(q)).toMatchObject({
+          issuer_signature: 'passed',
+          issuer_trust: 'passed',
+          disclosures: 'passed',
+          holder_binding: 'passed',
+          nonce: 'passed',
+          validity: 'passed',
+          status: 'passed',
+          transaction_data: 'not_applicable',
+        })
+      const acc = await a.call(`/v1/presentation-sessions/${s.id}/accept`, { reason: 'looks right' })
+      expect(acc.json).toMatchObject({ state: 'accepted', decision: { by: 'operator', accepted: true } })
+      const again = await a.call(`/v1/presentation-sessions/${s.id}/reject`, {})
+      expect([again.status, again.json.code, again.type]).toEqual([409, 'agent.session_state', 'application/problem+json'])
+      const left = (await a.call('/v1/holder/pools')).json.items.map((p: any) => p.unused)
+      expect(left.sort()).toEqual([9, 9])
+      const log = (await a.call('/v1/holder/presentations')).json.items
+      expect(log.at(-1)).toMatchObject({ outcome: 'accepted' })
+      expect(JSON.stringify(log)).not.toContain('Erika') // the log keeps paths, never values or credentials
+    })
+
+    it('OpenID4VP §8.3 direct_post.jwt: the encrypted response verifies; an operator rejects with a reason', async () => {
+      const s = await session(a, { dcql: { credentials: [PID_QUERY] }, responseMode: 'direct_post.jwt' })
+      await answer(a, s.request)
+      expect((await a.call(`/v1/presentation-sessions/${s.id}`)).json).toMatchObject({ state: 'verified', valid: true })
+      const r = await a.call(`/v1/presentation-sessions/${s.id}/reject`, { reason: 'not today' })
+      expect(r.json).toMatchObject({ state: 'rejected', decision: { by: 'operator', accepted: false, reasons: ['not today'] } })
+      const row = await a.agent.ctx.database.db
+        .selectFrom('verifier_sessions')
+        .select('session')
+        .where('id', '=', s.id)
+        .executeTakeFirstOrThrow()
+      expect(JSON.stringify(row.session)).not.toContain('"d":') // the response-decryption key is sealed under the KEK
+    })
+
+    it('a policy that accepts (claim value and minimum age) and one that rejects, decided as soon as the presentation verifies', async () => {
+      const yes = await session(a, {
+        dcql: { credentials: [PID_QUERY] },
+        policy: {
+          requiredClaims: [{ queryId: 'pid', path: ['family_name'], values: ['Mustermann'] }],
+          minimumAge: 18,
+          trustedIssuers: [a.agent.url],
+        },
+      })
+      await answer(a, yes.request)
+      expect((await a.call(`/v1/presentation-sessions/${yes.id}`)).json).toMatchObject({
+        state: 'accepted',
+        decision: { by: 'policy', accepted: true },
+      })
+      const no = await session(a, {
+        dcql: { credentials: [PID_QUERY] },
+        policy: { requiredClaims: [{ path: ['given_name'], values: ['Max'] }] },
+      })
+      await answer(a, no.request)
+      const v = (await a.call(`/v1/presentation-sessions/${no.id}`)).json
+      expect(v).toMatchObject({ state: 'rejected', valid: true, decision: { by: 'policy', accepted: false } })
+      expect(v.decision.reasons[0]).toContain('given_name')
+      expect(JSON.stringify(v.decision)).not.toContain('Erika')
+    })
+
+    it('OpenID4VP §8.2: a replayed response is refused and the session keeps its first result; a revoked copy fails its session with the status check named', async () => {
+      const { wallet, posts } = outsideWallet(a)
+      await wallet.receiveOffer(await offer(a, 'pid_sd_jwt', PID), { count: 2 })
+      const s = await session(a, { dcql: { credentials: [PID_QUERY] } })
+      await wallet.present(s.request, { consent: (p) => p.selection, refill: false })
+      expect((await a.call(`/v1/presentation-sessions/${s.id}`)).json.state).toBe('verified')
+      const sent = posts.filter((p) => p.url.endsWith('/response')).at(-1) as { url: string; body: string }
+      const replay = await fetch(sent.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: sent.body,
+      })
+      expect(replay.status).toBe(400)
+      expect((await replay.json()).error).toBe('invalid_request')
+      expect((await a.call(`/v1/presentation-sessions/${s.id}`)).json).toMatchObject({ state: 'verified', valid: true })
+
+      // revoke the whole batch the outside wallet holds: its next copy fails the status check
+      const sessions = (await a.call('/v1/credentials?limit=1000')).json.items
+      const batch = sessions.find((c: any) => c.configurationId === 'pid_sd_jwt' && c.status === 'valid' && c.batchSize !== 10)
+      const batches = new Map<string, number>()
+      for (const c of sessions) batches.set(c.batchId, (batches.get(c.batchId) ?? 0) + 1)
+      const twoBatch = [...batches].find(([, n]) => n === 2)?.[0] ?? batch?.batchId
+      expect((await a.call(`/v1/batches/${twoBatch}/revoke`, {})).status).toBe(200)
+      const t = await session(a, { dcql: { credentials: [PID_QUERY] } })
+      await wallet.present(t.request, { consent: (p) => p.selection, refill: false })
+      const v = (await a.call(`/v1/presentation-sessions/${t.id}`)).json
+      expect(v).toMatchObject({ state: 'verification_failed', valid: false })
+      const failed = v.credentials[0].checks.filter((c: any) => c.outcome === 'failed')
+      expect(failed).toEqual([expect.objectContaining({ check: 'status', code: 'openid4vp.status_revoked' })])
+      expect(checksOf(v.credentials[0])).toMatchObject({ issuer_signature: 'passed', holder_binding: 'passed' })
+      const acc = await a.call(`/v1/presentation-sessions/${t.id}/accept`, {})
+      expect([acc.status, acc.json.code]).toEqual([409, 'agent.session_state'])
+    })
+
+    it('bad input is a problem+json with a code and writes nothing', async () => {
+      const db = a.agent.ctx.database.db
+      const count = async (t: 'presentation_sessions' | 'holder_requests') =>
+        Number(
+          (
+            await db
+              .selectFrom(t)
+              .select((e) => e.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        )
+      const before = await count('presentation_sessions')
+      const unknown = await a.call('/v1/presentation-sessions/no_such_session')
+      expect([unknown.status, unknown.json.code, unknown.type]).toEqual([404, 'agent.not_found', 'application/problem+json'])
+      const malformed = await a.call('/v1/presentation-sessions', { dcql: { credentials: [{ id: 'x', format: 'dc+sd-jwt' }] } })
+      expect([malformed.status, malformed.json.code]).toEqual([400, 'agent.dcql_invalid'])
+      const both = await a.call('/v1/presentation-sessions', {
+        dcql: BOTH,
+        presentationDefinition: { id: 'p', input_descriptors: [] },
+      })
+      expect([both.status, both.json.code]).toEqual([400, 'agent.body_invalid'])
+      const td = (ids: string[]) => [{ type: 'payment', credential_ids: ids, amount: '1' }]
+      const mdocTd = await a.call('/v1/presentation-sessions', { dcql: BOTH, transactionData: td(['mdl']) })
+      expect([mdocTd.status, mdocTd.json.code]).toEqual([400, 'agent.transaction_data_invalid'])
+      const otherTd = await a.call('/v1/presentation-sessions', { dcql: BOTH, transactionData: td(['nope']) })
+      expect([otherTd.status, otherTd.json.code]).toEqual([400, 'agent.transaction_data_invalid'])
+      expect(await count('presentation_sessions')).toBe(before)
+
+      const s = await session(a, { dcql: { credentials: [PID_QUERY] } })
+      const plan = (await a.call('/v1/holder/requests', { request: s.request })).json
+      const poolsBefore = (await a.call('/v1/holder/pools')).json.items.map((p: any) => p.unused)
+      const wrong = await a.call(`/v1/holder/requests/${plan.id}/respond`, { consent: true, selection: { pid: ['not-a-pool'] } })
+      expect([wrong.status, wrong.json.code]).toEqual([400, 'agent.selection_invalid'])
+      const noConsent = await a.call(`/v1/holder/requests/${plan.id}/respond`, { consent: false, selection: plan.plan.selection })
+      expect([noConsent.status, noConsent.json.code]).toEqual([400, 'agent.body_invalid'])
+      expect((await a.call('/v1/holder/pools')).json.items.map((p: any) => p.unused)).toEqual(poolsBefore)
+      expect((await a.call(`/v1/presentation-sessions/${s.id}`)).json.state).toBe('request_fetched')
+      // the holder may still choose correctly, once
+      expect(
+        (await a.call(`/v1/holder/requests/${plan.id}/respond`, { consent: true, selection: plan.plan.selection })).status,
+      ).toBe(200)
+      const twice = await a.call(`/v1/holder/requests/${plan.id}/respond`, { consent: true, selection: plan.plan.selection })
+      expect([twice.status, twice.json.code]).toEqual([409, 'agent.request_answered'])
+      const unknownReq = await a.call('/v1/holder/requests/hreq_nope/respond', { consent: true, selection: {} })
+      expect([unknownReq.status, unknownReq.json.code]).toEqual([404, 'agent.not_found'])
+    })
+  })
+}
+
+describe('trust between two agents', () => {
+  const insecure = { BONAFIDE_INSECURE_FETCH: 'true' }
+  let a: Agent
+  let b: Agent
+  beforeAll(async () => {
+    // two agents on one machine talk over http on loopback: allowed only with BONAFIDE_INSECURE_FETCH
+    ;[a, b] = await Promise.all([start('postgres', insecure), start('postgres', insecure)])
+  })
+  afterAll(async () => {
+    for (const x of [a, b]) {
+      await x?.agent.close()
+      if (x) await rm(x.dir, { recursive: true, force: true })
+    }
+  })
+
+  it("a credential from an issuer the verifier does not trust fails issuer_trust with how to trust it; once trusted by API it verifies; the holder refuses an untrusted verifier's request", async () => {
+    // B holds a PID from B; A's verifier asks for it
+    expect((await b.call('/v1/holder/offers', { offer: await offer(b, 'pid_sd_jwt', PID) })).status).toBe(201)
+    const s1 = await session(a, { dcql: { credentials: [PID_QUERY] } })
+    const refused = await b.call('/v1/holder/requests', { request: s1.request })
+    expect([refused.status, refused.json.code]).toEqual([400, 'agent.verifier_untrusted'])
+    expect(refused.json.hint).toContain('verifier_root')
+    expect((await b.call('/v1/trust', { kind: 'verifier_root', value: a.anchor, label: 'agent A' })).status).toBe(201)
+    // the request_uri was fetched once (§5.10): the verifier starts a new session
+    const s1b = await session(a, { dcql: { credentials: [PID_QUERY] } })
+    await answer(b, s1b.request)
+    const v1 = (await a.call(`/v1/presentation-sessions/${s1b.id}`)).json
+    expect(v1.state).toBe('verification_failed')
+    const failed = v1.credentials[0].checks.find((c: any) => c.outcome === 'failed')
+    expect(failed).toMatchObject({ check: 'issuer_trust' })
+    expect(failed.hint).toContain('POST /v1/trust')
+    expect((await a.call('/v1/trust', { kind: 'x509_root', value: b.anchor })).status).toBe(201)
+    const dup = await a.call('/v1/trust', { kind: 'x509_root', value: b.anchor })
+    expect([dup.status, dup.json.code]).toEqual([409, 'agent.trust_exists'])
+    const s2 = await session(a, { dcql: { credentials: [PID_QUERY] } })
+    await answer(b, s2.request)
+    const v2 = (await a.call(`/v1/presentation-sessions/${s2.id}`)).json
+    expect(v2, JSON.stringify(v2.credentials)).toMatchObject({ state: 'verified', valid: true })
+    const bad = await a.call('/v1/trust', { kind: 'x509_root', value: 'not a certificate' })
+    expect([bad.status, bad.json.code]).toEqual([400, 'agent.trust_invalid'])
+  })
+})
