@@ -31,7 +31,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     }
     if (isVcError(e)) {
       io.err(`bonafide ${name}: ${e.code}: ${e.message}`)
-      const hint = trustHint(name, e.code)
+      const cause = (e.details as { code?: unknown } | undefined)?.code
+      const hint = trustHint(name, typeof cause === 'string' ? cause : e.code)
       if (hint) io.err(`hint: ${hint}`)
       return 1
     }

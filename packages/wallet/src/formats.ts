@@ -55,10 +55,13 @@ export function datasetKey(d: DescribedCredential): string {
   return canonical([d.format, d.type, d.issuer, displayClaims(d.format, d.claims)])
 }
 
-function invalid(e: unknown): never {
-  throw new WalletError('wallet.credential_invalid', 'the credential does not verify', {
+/** A received credential that does not verify; the underlying code (an untrusted issuer, a bad signature) is kept. */
+export function credentialInvalid(e: unknown): never {
+  const code = (e as { code?: unknown })?.code
+  const why = typeof code === 'string' ? ` (${code})` : ''
+  throw new WalletError('wallet.credential_invalid', `the credential does not verify${why}`, {
     cause: e,
-    details: { code: (e as { code?: string }).code },
+    details: { code: typeof code === 'string' ? code : undefined },
   })
 }
 
@@ -67,7 +70,7 @@ export function sdJwtVcWalletFormat(o: { issuerKeys: IssuerKeyPolicy }): WalletF
   return {
     format: 'dc+sd-jwt',
     async describe(credential, clock) {
-      const v = await verifySdJwtVc(credential, { issuerKeys: o.issuerKeys, clock }).catch(invalid)
+      const v = await verifySdJwtVc(credential, { issuerKeys: o.issuerKeys, clock }).catch(credentialInvalid)
       const p = v.payload
       if (!isJsonObject(p.cnf)) throw new WalletError('wallet.credential_invalid', 'the credential has no holder key (cnf)')
       const num = (x: unknown) => (typeof x === 'number' ? x * 1000 : undefined)
@@ -105,7 +108,7 @@ export function msoMdocWalletFormat(o: {
           clock,
         })
       } catch (e) {
-        invalid(e)
+        credentialInvalid(e)
       }
       return {
         format: 'mso_mdoc',

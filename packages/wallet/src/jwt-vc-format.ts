@@ -2,7 +2,7 @@ import { isJsonObject } from '@bonafide/core'
 import { createJwtVp, decodeJwtVc, type JwtVcIssuerKeyPolicy, resolveDidPublicKey, verifyJwtVc } from '@bonafide/jwt-vc'
 import type { PublicJwk } from '@bonafide/keys'
 import { WalletError } from './errors.js'
-import type { WalletFormat } from './formats.js'
+import { credentialInvalid, type WalletFormat } from './formats.js'
 
 async function holderKeyOf(subjectId: string | undefined, cnf: PublicJwk | undefined): Promise<PublicJwk> {
   if (cnf) return cnf
@@ -18,12 +18,7 @@ export function jwtVcJsonWalletFormat(o: { issuerKeys: JwtVcIssuerKeyPolicy }): 
   return {
     format: 'jwt_vc_json',
     async describe(credential, clock) {
-      const v = await verifyJwtVc(credential, { issuerKeys: o.issuerKeys, clock }).catch((e) => {
-        throw new WalletError('wallet.credential_invalid', 'the credential does not verify', {
-          cause: e,
-          details: { code: e?.code },
-        })
-      })
+      const v = await verifyJwtVc(credential, { issuerKeys: o.issuerKeys, clock }).catch(credentialInvalid)
       const status = v.credential.credentialStatus
       return {
         format: 'jwt_vc_json',

@@ -160,7 +160,8 @@ const VERIFIER_HINT =
  * (`agent.issuer_untrusted` / `agent.verifier_untrusted`); other errors pass through.
  */
 export function untrustedProblem(e: unknown, side: 'issuer' | 'verifier'): unknown {
-  const code = (e as { code?: unknown })?.code
+  const x = e as { code?: unknown; details?: { code?: unknown } }
+  const code = typeof x?.details?.code === 'string' ? x.details.code : x?.code
   if (typeof code !== 'string' || !trustHintFor(code)) return e
   const detail = `the ${side} is not trusted (${code})`
   return new ApiProblem(

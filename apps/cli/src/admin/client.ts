@@ -5,7 +5,13 @@ import { UsageError } from '../io.js'
 /** A problem+json answer from the agent (RFC 9457). */
 export class AgentProblem extends Error {
   override name = 'AgentProblem'
-  readonly problem: { status: number; code: string; detail?: string; errors?: { path: string; message: string }[] }
+  readonly problem: {
+    status: number
+    code: string
+    detail?: string
+    errors?: { path: string; message: string }[]
+    hint?: string
+  }
   constructor(problem: AgentProblem['problem']) {
     super(`${problem.code}: ${problem.detail ?? 'failed'}`)
     this.problem = problem
@@ -95,6 +101,7 @@ export async function adminRun(io: Io, json: boolean, f: () => Promise<number>):
     else {
       io.err(e.message)
       for (const x of e.problem.errors ?? []) io.err(`  ${x.path}: ${x.message}`)
+      if (e.problem.hint) io.err(`hint: ${e.problem.hint}`)
     }
     return 1
   }

@@ -1,4 +1,5 @@
 import { configCommand, credentialCommand, keyCommand, offerCommand, registryCommand } from '../admin/commands.js'
+import { requestCommand, trustCommand } from '../admin/request-commands.js'
 import type { Command } from '../io.js'
 import { decode } from './decode.js'
 import { demo } from './demo.js'
@@ -22,6 +23,8 @@ export const commands: Command[] = [
   configCommand,
   registryCommand,
   keyCommand,
+  requestCommand,
+  trustCommand,
   keygen,
   sdJwt,
   mdoc,
