@@ -8,6 +8,7 @@ import { PgSchemaRegistry } from './db/repositories/schema-registry.js'
 import { ApiKeyService } from './services/api-keys.js'
 import { ConfigurationService } from './services/configurations.js'
 import { CredentialService } from './services/credentials.js'
+import { EventService } from './services/events.js'
 import { HolderService } from './services/holder.js'
 import { type IssuanceDeps, IssuerRuntime } from './services/issuance.js'
 import { loadKek } from './services/kek.js'
@@ -38,6 +39,7 @@ export interface AgentContext {
   readonly trust: TrustService
   readonly verification: VerificationService
   readonly holder: HolderService
+  readonly events: EventService
   /** Fetches for the agent's libraries: its own origin in process, the rest through the safe fetcher. */
   readonly fetcher: LocalFetcher
   /** The admin key created on this start (first run only), to print once. */
@@ -112,6 +114,7 @@ export async function createAgentContext(
       trust,
       verification,
       holder,
+      events: new EventService({ db, clock }),
       fetcher,
       config,
       publicUrl,

@@ -101,6 +101,34 @@ async function answer(a: Agent, request: string) {
   return { plan: plan.json, result: r.json }
 }
 
+/** Read server-sent events from a stream until `until` returns true (or 10 s pass). */
+async function readSse(res: Response, until: (types: string[]) => boolean): Promise<{ id: string; event: string; data: any }[]> {
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader()
+  const out: { id: string; event: string; data: any }[] = []
+  let buf = ''
+  const stop = Date.now() + 10_000
+  while (Date.now() < stop && !until(out.map((e) => e.event))) {
+    const { value, done } = await reader.read()
+    if (done) break
+    buf += new TextDecoder().decode(value)
+    let i = buf.indexOf('\n\n')
+    while (i >= 0) {
+      const block = buf.slice(0, i)
+      buf = buf.slice(i + 2)
+      const f = Object.fromEntries(
+        block
+          .split('\n')
+          .filter((l) => l && !l.startsWith(':'))
+          .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]),
+      )
+      if (f.event) out.push({ id: f.id, event: f.event, data: JSON.parse(f.data) })
+      i = buf.indexOf('\n\n')
+    }
+  }
+  await reader.cancel()
+  return out
+}
+
 const checksOf = (q: { checks: { check: string; outcome: string; code?: string }[] }) =>
   Object.fromEntries(q.checks.map((c) => [c.check, c.outcome]))
 
@@ -266,6 +294,38 @@ for (const kind of ['pglite', 'postgres'] as const) {
       expect(checksOf(v.credentials[0])).toMatchObject({ issuer_signature: 'passed', holder_binding: 'passed' })
       const acc = await a.call(`/v1/presentation-sessions/${t.id}/accept`, {})
       expect([acc.status, acc.json.code]).toEqual([409, 'agent.session_state'])
+    })
+
+    it('server-sent events: a presentation session streams created → request_fetched → verified → accepted; Last-Event-ID resumes; the agent stream carries no claim values', async () => {
+      const auth = { authorization: `Bearer ${a.key}` }
+      const global = await fetch(`${a.agent.url}/v1/events/stream`, { headers: auth })
+      expect(global.headers.get('content-type')).toContain('text/event-stream')
+      const s = await session(a, { dcql: { credentials: [PID_QUERY] }, policy: { minimumAge: 18 } })
+      const live = await fetch(`${a.agent.url}/v1/presentation-sessions/${s.id}/events`, { headers: auth })
+      const answered = answer(a, s.request)
+      const events = await readSse(live, (t) => t.includes('presentation.accepted'))
+      await answered
+      expect(events.map((e) => e.event)).toEqual([
+        'presentation.created',
+        'presentation.request_fetched',
+        'presentation.verified',
+        'presentation.accepted',
+      ])
+      expect(events.every((e) => e.data.subject === s.id)).toBe(true)
+      const resumed = await fetch(`${a.agent.url}/v1/presentation-sessions/${s.id}/events`, {
+        headers: { ...auth, 'last-event-id': events[1]?.id as string },
+      })
+      expect((await readSse(resumed, (t) => t.length >= 2)).map((e) => e.event)).toEqual([
+        'presentation.verified',
+        'presentation.accepted',
+      ])
+      const all = await readSse(global, (t) => t.includes('presentation.accepted'))
+      expect(all.map((e) => e.event)).toEqual(expect.arrayContaining(['presentation.created', 'presentation.accepted']))
+      expect(JSON.stringify(all)).not.toMatch(/Erika|Mustermann/)
+      const unknown = await fetch(`${a.agent.url}/v1/presentation-sessions/nope/events`, { headers: auth })
+      expect(unknown.status).toBe(404)
+      const page = (await a.call(`/v1/events?subject=${s.id}`)).json
+      expect(page.items.map((e: any) => e.type)).toEqual(events.map((e) => e.event))
     })
 
     it('bad input is a problem+json with a code and writes nothing', async () => {

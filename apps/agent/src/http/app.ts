@@ -3,6 +3,7 @@ import type { AgentContext } from '../context.js'
 import type { Scope } from '../services/api-keys.js'
 import { mountOperations, openApiDocument } from './api.js'
 import { mountDocs } from './docs-routes.js'
+import { EVENT_OPERATIONS } from './event-routes.js'
 import { HOLDER_OPERATIONS } from './holder-routes.js'
 import { notFoundProblem, problem, toProblem } from './problem.js'
 import { mountPublic } from './public-routes.js'
@@ -30,7 +31,7 @@ export function createApp(ctx: AgentContext): Hono {
     c.set('scopes', who.scopes)
     await next()
   })
-  const operations = [...V1_OPERATIONS, ...VERIFIER_OPERATIONS, ...HOLDER_OPERATIONS]
+  const operations = [...V1_OPERATIONS, ...VERIFIER_OPERATIONS, ...HOLDER_OPERATIONS, ...EVENT_OPERATIONS]
   mountOperations(app, ctx, operations)
   const open = app as unknown as Hono
   mountPublic(open, ctx)
