@@ -3,6 +3,7 @@ import { zApiKeyInput } from '../services/api-keys.js'
 import { zConfigurationInput } from '../services/configurations.js'
 import type { StatusAction } from '../services/credentials.js'
 import { SESSION_STATES, zOfferInput } from '../services/offers.js'
+import { zPageQuery } from '../services/pagination.js'
 import { notFound } from '../services/problem.js'
 import { type Operation, op } from './api.js'
 
@@ -61,8 +62,8 @@ export const V1_OPERATIONS: readonly Operation[] = [
     scopes: ['issuer'],
     tag: 'Issuance',
     summary: 'List issuance sessions, newest first',
-    query: z.strictObject({ state: z.enum(SESSION_STATES).optional(), configurationId: zIdQ, limit: zLimit }),
-    handler: async ({ ctx, query }) => ({ items: await ctx.offers.list(query) }),
+    query: zPageQuery.extend({ state: z.enum(SESSION_STATES).optional(), configurationId: zIdQ }),
+    handler: ({ ctx, query }) => ctx.offers.list(query),
   }),
   op({
     method: 'get',
@@ -103,7 +104,7 @@ export const V1_OPERATIONS: readonly Operation[] = [
       after: zIdQ,
       limit: zLimit,
     }),
-    handler: async ({ ctx, query }) => ({ items: await ctx.credentials.list(query) }),
+    handler: ({ ctx, query }) => ctx.credentials.list(query),
   }),
   op({
     method: 'get',

@@ -4,6 +4,7 @@ import type { Selectable } from 'kysely'
 import type { Db } from '../db/database.js'
 import { appendEvent } from '../db/repositories/events.js'
 import type { IssuedCredentialTable } from '../db/schema.js'
+import type { Page } from './pagination.js'
 import { ApiProblem, notFound } from './problem.js'
 
 export type CredentialStatus = 'valid' | 'revoked' | 'suspended'
@@ -62,18 +63,15 @@ export class CredentialService {
     status?: string
     limit?: number
     after?: string
-  }): Promise<IssuedCredential[]> {
+  }): Promise<Page<IssuedCredential>> {
     let q = this.#db.selectFrom('issued_credentials').selectAll()
     if (f.batch) q = q.where('batch_id', '=', f.batch)
     if (f.session) q = q.where('session_id', '=', f.session)
     if (f.status) q = q.where('status', '=', f.status)
     if (f.after) q = q.where('id', '>', f.after)
-    return (
-      await q
-        .orderBy('id')
-        .limit(f.limit ?? 100)
-        .execute()
-    ).map(credentialOf)
+    const limit = f.limit ?? 100
+    const items = (await q.orderBy('id').limit(limit).execute()).map(credentialOf)
+    return { items, next: items.length === limit ? (items.at(-1)?.id ?? null) : null }
   }
 
   async get(id: string): Promise<IssuedCredential> {

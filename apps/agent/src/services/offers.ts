@@ -10,6 +10,7 @@ import type { IssuanceSessionTable } from '../db/schema.js'
 import { checkClaims } from './claims-check.js'
 import { issuesOf } from './configurations.js'
 import type { IssuerRuntime } from './issuance.js'
+import { type Page, pageOf } from './pagination.js'
 import { ApiProblem, notFound } from './problem.js'
 
 const zClaims = z.record(z.string().max(256), z.unknown()).refine((o) => Object.keys(o).length <= 256, 'too many claims')
@@ -181,7 +182,7 @@ export class OfferService {
     return sessionOf(r, this.#clock.now())
   }
 
-  async list(f: { state?: string; configurationId?: string; limit?: number }): Promise<IssuanceSession[]> {
+  async list(f: { state?: string; configurationId?: string; limit?: number; after?: string }): Promise<Page<IssuanceSession>> {
     const now = this.#clock.now()
     let q = this.#db.selectFrom('issuance_sessions').selectAll()
     if (f.state === 'expired')
@@ -191,12 +192,7 @@ export class OfferService {
     else if (f.state === 'offered') q = q.where('state', '=', 'offered').where('expires_at', '>', now)
     else if (f.state) q = q.where('state', '=', f.state)
     if (f.configurationId) q = q.where('configuration_ids', '@>', JSON.stringify([f.configurationId]) as never)
-    return (
-      await q
-        .orderBy('created_at', 'desc')
-        .limit(f.limit ?? 100)
-        .execute()
-    ).map((r) => sessionOf(r, now))
+    return pageOf(q, f, (r: Parameters<typeof sessionOf>[0]) => sessionOf(r, now))
   }
 
   /** Decide a session waiting for an operator: what the wallet's next deferred request receives. */
