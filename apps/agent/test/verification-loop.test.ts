@@ -181,6 +181,11 @@ for (const kind of ['pglite', 'postgres'] as const) {
         ]),
       )
       expect(JSON.stringify(pools)).not.toContain('refreshToken')
+      const received = (await a.call('/v1/events?type=holder.credentials_received')).json.items
+      expect(received.map((e: any) => [e.data.format, e.data.copies])).toEqual([
+        ['dc+sd-jwt', 10],
+        ['mso_mdoc', 10],
+      ])
       const s = await session(a, { dcql: BOTH })
       expect(s.request).toMatch(/^openid4vp:\/\/\?client_id=x509_hash%3A.+&request_uri=/)
       expect(s.qrSvg).toContain('<svg')

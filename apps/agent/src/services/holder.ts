@@ -75,7 +75,16 @@ export class HolderService {
     this.#clock = o.clock
     this.#trust = o.trust
     this.#fetcher = o.fetcher
-    this.#store = new PgWalletStore(o.db, { clock: o.clock })
+    this.#store = new PgWalletStore(o.db, {
+      clock: o.clock,
+      onReceived: (trx, pool, copies, how) =>
+        appendEvent(trx, {
+          type: 'holder.credentials_received',
+          subject: pool.id,
+          data: { format: pool.format, type: pool.type, copies, how },
+          at: o.clock.now(),
+        }),
+    })
     this.#keys = new PgHolderKeyStore(o.db, { kek: o.kek, clock: o.clock })
   }
 
@@ -112,7 +121,6 @@ export class HolderService {
         throw untrustedProblem(e, 'issuer')
       })
     const summaries = (await w.list()).filter((s) => pools.some((p) => p.id === s.pool.id))
-    await this.#event('holder.credentials_received', pools[0]?.id ?? '', { pools: pools.map((p) => p.id) })
     return { pools: summaries.map(poolView) }
   }
 
@@ -201,10 +209,6 @@ export class HolderService {
 
   async log(): Promise<{ items: PresentationLogEntry[] }> {
     return { items: await (await this.wallet()).log() }
-  }
-
-  async #event(type: string, subject: string, data: Record<string, unknown>): Promise<void> {
-    await this.#db.transaction().execute((trx) => appendEvent(trx, { type, subject, data, at: this.#clock.now() }))
   }
 }
 

@@ -57,6 +57,8 @@ async function insertCopies(trx: Transaction<DB>, copies: readonly CopyRecord[])
   }
 }
 
+export type ReceivedHook = (trx: Kysely<DB>, pool: PoolRecord, copies: number, how: 'received' | 'refilled') => Promise<void>
+
 /**
  * A holder wallet in PostgreSQL. `take` is one `update … returning` over a row picked with
  * `for update skip locked`: concurrent presentations on any connection never share a copy.
@@ -64,10 +66,13 @@ async function insertCopies(trx: Transaction<DB>, copies: readonly CopyRecord[])
 export class PgWalletStore implements WalletStore {
   readonly #db: Kysely<DB>
   readonly #clock: Clock
+  readonly #onReceived: ReceivedHook | undefined
 
-  constructor(db: Kysely<DB>, o: { clock?: Clock } = {}) {
+  /** `onReceived` runs inside the transaction that stores a batch (an event about it commits with it). */
+  constructor(db: Kysely<DB>, o: { clock?: Clock; onReceived?: ReceivedHook } = {}) {
     this.#db = db
     this.#clock = o.clock ?? systemClock
+    this.#onReceived = o.onReceived
   }
 
   async addPool(pool: PoolRecord, copies: readonly CopyRecord[]): Promise<void> {
@@ -81,6 +86,7 @@ export class PgWalletStore implements WalletStore {
         .executeTakeFirst()
       if (!added) throw new WalletError('wallet.import_invalid', 'a pool with this id exists')
       await insertCopies(trx, copies)
+      await this.#onReceived?.(trx, pool, copies.length, 'received')
     })
   }
 
@@ -95,6 +101,7 @@ export class PgWalletStore implements WalletStore {
         .executeTakeFirst()
       if (!r) throw new WalletError('wallet.pool_unknown', 'no such pool')
       await insertCopies(trx, copies)
+      await this.#onReceived?.(trx, pool, copies.length, 'refilled')
     })
   }
 
