@@ -5,13 +5,15 @@ import { type AgentConfig, ConfigError } from './config/env.js'
 import { type Database, openPglite, openPostgres } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import { PgSchemaRegistry } from './db/repositories/schema-registry.js'
+import { agentLog, createLogger, type Logger } from './http/logging.js'
+import { createMetrics, type Metrics } from './http/metrics.js'
 import { ApiKeyService } from './services/api-keys.js'
 import { ConfigurationService } from './services/configurations.js'
 import { CredentialService } from './services/credentials.js'
 import { EventService } from './services/events.js'
 import { HolderService } from './services/holder.js'
 import { type IssuanceDeps, IssuerRuntime } from './services/issuance.js'
-import { loadKek } from './services/kek.js'
+import { type Kek, loadKek } from './services/kek.js'
 import { KeyService } from './services/keys.js'
 import { LocalFetcher } from './services/local-fetcher.js'
 import { OfferService } from './services/offers.js'
@@ -44,6 +46,10 @@ export interface AgentContext {
   readonly fetcher: LocalFetcher
   /** The admin key created on this start (first run only), to print once. */
   readonly firstAdminKey: string | undefined
+  readonly logger: Logger
+  readonly metrics: Metrics
+  /** The key-encryption key (idempotent replays are sealed under it). */
+  readonly kek: Kek
   log(level: 'error' | 'info' | 'debug', msg: string, data?: Record<string, unknown>): void
   close(): Promise<void>
 }
@@ -60,6 +66,8 @@ export interface AgentContextOptions {
   clock?: Clock
   /** The "who is the user" hook of the built-in authorization server (see IssuanceDeps.authorizeUser). */
   authorizeUser?: IssuanceDeps['authorizeUser']
+  /** Where the JSON log lines go (default stderr). */
+  logDestination?: { write(line: string): unknown }
 }
 
 export async function createAgentContext(
@@ -68,17 +76,23 @@ export async function createAgentContext(
   o: AgentContextOptions = {},
 ): Promise<AgentContext> {
   const clock = o.clock ?? systemClock
-  const levels = { silent: 0, error: 1, info: 2, debug: 3 }
-  const log: AgentContext['log'] = (level, msg, data) => {
-    if (levels[level] > levels[config.logLevel]) return
-    process.stderr.write(`${JSON.stringify({ t: new Date(clock.now()).toISOString(), level, msg, ...data })}\n`)
-  }
+  const logger = createLogger({ level: config.logLevel, ...(o.logDestination ? { destination: o.logDestination } : {}) })
+  const log: AgentContext['log'] = agentLog(logger)
+  const metrics = createMetrics()
   const kek = loadKek(config.kek, config.dataDir)
   if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 })
   const database = config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(join(config.dataDir, 'pgdata'))
   try {
     await migrateToLatest(database.db)
     const db = database.db
+    metrics.setWebhookBacklog(async () => {
+      const r = await db
+        .selectFrom('webhook_deliveries')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .where('state', '=', 'pending')
+        .executeTakeFirstOrThrow()
+      return Number(r.n)
+    })
     const did = didWebFor(publicUrl)
     const keys = new KeyService({ db, kek, clock, dnsNames: [new URL(publicUrl).hostname] })
     await keys.ensure()
@@ -100,6 +114,7 @@ export async function createAgentContext(
       registry,
       ...(o.authorizeUser ? { authorizeUser: o.authorizeUser } : {}),
       onError: (e) => log('debug', 'protocol error', { error: String((e as Error)?.message ?? e) }),
+      onIssued: (format, count) => metrics.countIssued(format, count),
     })
     const apiKeys = new ApiKeyService({ db, clock, ...(config.adminKey ? { envAdminKey: config.adminKey } : {}) })
     const firstAdminKey = await apiKeys.bootstrap()
@@ -108,7 +123,16 @@ export async function createAgentContext(
       createSafeFetcher({ maxBytes: 4 << 20, ...(config.insecureFetch ? { allowHttp: true, allowLoopback: true } : {}) }),
     )
     const trust = new TrustService({ db, clock, ownRoot: () => keys.rootPem() })
-    const verification = new VerificationService({ db, clock, kek, keys, trust, fetcher, publicUrl })
+    const verification = new VerificationService({
+      db,
+      clock,
+      kek,
+      keys,
+      trust,
+      fetcher,
+      publicUrl,
+      onVerified: (valid) => metrics.countVerification(valid ? 'verified' : 'verification_failed'),
+    })
     const holder = new HolderService({ db, clock, kek, trust, fetcher })
     return {
       trust,
@@ -130,6 +154,9 @@ export async function createAgentContext(
       runtime,
       offers: new OfferService({ db, clock, runtime, registry }),
       firstAdminKey,
+      logger,
+      metrics,
+      kek,
       log,
       close: () => database.close(),
     }

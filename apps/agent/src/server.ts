@@ -7,7 +7,11 @@ import { createApp } from './http/app.js'
 export interface RunningAgent {
   readonly url: string
   readonly ctx: AgentContext
-  close(): Promise<void>
+  /**
+   * Graceful stop (SIGTERM): stop accepting connections, end event streams, let in-flight requests finish (up to
+   * `graceMs`, then connections are cut), flush background work, close the database.
+   */
+  close(o?: { graceMs?: number }): Promise<void>
 }
 
 /**
@@ -15,9 +19,9 @@ export interface RunningAgent {
  * Requests that arrive before the context is ready get 503.
  */
 export async function startAgent(config: AgentConfig, o: AgentContextOptions = {}): Promise<RunningAgent> {
-  let handler: (req: Request) => Response | Promise<Response> = () =>
+  let handler: (req: Request, env?: unknown) => Response | Promise<Response> = () =>
     new Response(null, { status: 503, headers: { 'retry-after': '1' } })
-  const server = serve({ fetch: (req) => handler(req), hostname: config.host, port: config.port })
+  const server = serve({ fetch: (req, env) => handler(req, env), hostname: config.host, port: config.port })
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve)
     server.once('error', reject)
@@ -33,7 +37,7 @@ export async function startAgent(config: AgentConfig, o: AgentContextOptions = {
     throw e
   }
   const app = createApp(ctx)
-  handler = (req) => app.fetch(req)
+  handler = (req, env) => app.fetch(req, env)
   const sweep = setInterval(() => {
     void ctx.runtime.store.sweep().catch(() => undefined)
     void ctx.verification.sweep().catch(() => undefined)
@@ -42,12 +46,17 @@ export async function startAgent(config: AgentConfig, o: AgentContextOptions = {
   return {
     url,
     ctx,
-    async close() {
+    async close(c = {}) {
       clearInterval(sweep)
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        ;(server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.()
-      })
+      ctx.events.shutdown()
+      const s = server as unknown as { closeIdleConnections?: () => void; closeAllConnections?: () => void }
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      s.closeIdleConnections?.()
+      const cut = setTimeout(() => s.closeAllConnections?.(), c.graceMs ?? 10_000)
+      const idle = setInterval(() => s.closeIdleConnections?.(), 100) // keep-alive sockets freed as their requests end
+      await closed
+      clearTimeout(cut)
+      clearInterval(idle)
       await ctx.close()
     },
   }

@@ -121,7 +121,7 @@ async function readSse(res: Response, until: (types: string[]) => boolean): Prom
           .filter((l) => l && !l.startsWith(':'))
           .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]),
       )
-      if (f.event) out.push({ id: f.id, event: f.event, data: JSON.parse(f.data) })
+      if (f.event) out.push({ id: String(f.id), event: f.event, data: JSON.parse(String(f.data)) })
       i = buf.indexOf('\n\n')
     }
   }
@@ -280,7 +280,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
         body: sent.body,
       })
       expect(replay.status).toBe(400)
-      expect((await replay.json()).error).toBe('invalid_request')
+      expect(((await replay.json()) as { error: string }).error).toBe('invalid_request')
       expect((await a.call(`/v1/presentation-sessions/${s.id}`)).json).toMatchObject({ state: 'verified', valid: true })
 
       // revoke the whole batch the outside wallet holds: its next copy fails the status check

@@ -85,7 +85,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
             configurationIds: ['pid_sd_jwt', 'mdl_mdoc'],
             claimsByConfiguration: { pid_sd_jwt: SAMPLE_PID, mdl_mdoc: MDL },
           }),
-        }).then((r) => r.json())
+        }).then((r) => r.json() as Promise<any>)
       const untrusted = await cli(['wallet', 'receive', (await newOffer()).offer, '--local'], {
         env: { ...wallet, BONAFIDE_WALLET: join(dir, 'other-wallet') },
       })
@@ -116,7 +116,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
 
       const creds = await fetch(`${agent.url}/v1/credentials?limit=100&session=${created.sessionId}`, {
         headers: { authorization: `Bearer ${admin.BONAFIDE_API_KEY}` },
-      }).then((x) => x.json())
+      }).then((x) => x.json() as Promise<any>)
       const pidBatch = creds.items.find((c: any) => c.configurationId === 'pid_sd_jwt').batchId
       expect((await cli(['credential', 'revoke', pidBatch, '--batch'], { env: admin })).code).toBe(0)
       const req2 = JSON.parse((await cli(['request', 'create', '--dcql', join(dir, 'dcql.json'), '--json'], { env: admin })).out)

@@ -23,6 +23,8 @@ export interface AgentConfig {
   readonly logLevel: 'silent' | 'error' | 'info' | 'debug'
   /** Outbound fetches (other issuers, verifiers, status lists) may reach http:// and loopback: development only. */
   readonly insecureFetch: boolean
+  /** Per client IP on the public protocol endpoints: a burst and a refill per second; undefined = off. */
+  readonly rateLimit: { readonly burst: number; readonly perSecond: number } | undefined
 }
 
 const zPort = z
@@ -76,6 +78,11 @@ const zSettings = z.strictObject({
     .default(1024 * 1024),
   BONAFIDE_LOG: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
   BONAFIDE_INSECURE_FETCH: z.enum(['true', 'false']).default('false'),
+  BONAFIDE_RATE_LIMIT: z
+    .string()
+    .regex(/^(off|\d{1,6}\/\d{1,6})$/, 'must be off or BURST/PER_SECOND (e.g. 120/20)')
+    .refine((v) => v === 'off' || !v.split('/').some((n) => Number(n) === 0), 'must be positive')
+    .default('120/20'),
 })
 
 /** The settings the agent reads (environment names; flags map onto them). */
@@ -108,5 +115,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     maxBodyBytes: s.BONAFIDE_MAX_BODY_BYTES,
     logLevel: s.BONAFIDE_LOG,
     insecureFetch: s.BONAFIDE_INSECURE_FETCH === 'true',
+    rateLimit:
+      s.BONAFIDE_RATE_LIMIT === 'off'
+        ? undefined
+        : { burst: Number(s.BONAFIDE_RATE_LIMIT.split('/')[0]), perSecond: Number(s.BONAFIDE_RATE_LIMIT.split('/')[1]) },
   }
 }

@@ -25,7 +25,7 @@ function sse(ctx: AgentContext, c: Context, q: Omit<EventQuery, 'after' | 'limit
       let after = lastId && /^\d{1,15}$/.test(lastId) ? Number(lastId) : fromStart ? 0 : await ctx.events.head()
       let quiet = 0
       try {
-        while (!aborted) {
+        while (!aborted && !ctx.events.closing) {
           const page = await ctx.events.list({ ...q, after, limit: 500 })
           for (const e of page.items) await stream.writeSSE({ id: String(e.seq), event: e.type, data: JSON.stringify(e) })
           after = page.items.at(-1)?.seq ?? after

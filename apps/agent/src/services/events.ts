@@ -42,6 +42,7 @@ export class EventService {
   readonly #db: Db
   readonly #clock: Clock
   #open = 0
+  #closing = false
   readonly maxStreams: number
   readonly pollMs: number
 
@@ -83,6 +84,7 @@ export class EventService {
 
   /** Count a stream in, refusing beyond the limit (each stream polls the database). */
   acquire(): () => void {
+    if (this.#closing) throw new ApiProblem(503, 'agent.shutting_down', 'the agent is shutting down')
     if (this.#open >= this.maxStreams) throw new ApiProblem(503, 'agent.too_many_streams', 'too many open event streams')
     this.#open++
     let released = false
@@ -90,6 +92,15 @@ export class EventService {
       if (!released) this.#open--
       released = true
     }
+  }
+
+  /** Shutting down: open streams end after their current poll, new ones are refused. */
+  shutdown(): void {
+    this.#closing = true
+  }
+
+  get closing(): boolean {
+    return this.#closing
   }
 
   now(): number {

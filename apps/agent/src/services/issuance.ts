@@ -21,6 +21,8 @@ export interface IssuanceDeps {
   status: StatusService
   registry: SchemaRegistry
   onError?: (e: unknown) => void
+  /** After a batch's records commit (metrics). */
+  onIssued?: (format: string, count: number) => void
   /**
    * Who is the user, at the authorization endpoint: return data for the session to approve, undefined
    * to refuse. Default: approve requests that carry an offer's issuer_state (the offer names the
@@ -175,6 +177,7 @@ export class IssuerRuntime {
         at: now,
       })
     })
+    this.#d.onIssued?.(c?.format ?? 'unknown', r.count)
   }
 
   async #notified(e: NotificationEvent): Promise<void> {
