@@ -176,7 +176,7 @@ describe('graceful shutdown (SIGTERM)', () => {
       expect(Date.now() - started).toBeLessThan(5000) // nothing had to be cut
       const res = await inflight
       expect(res.status).toBe(201)
-      expect((await res.json()).offer).toMatch(/^openid-credential-offer:/)
+      expect(((await res.json()) as { offer: string }).offer).toMatch(/^openid-credential-offer:/)
       for (;;) if ((await reader.read()).done) break // the stream ended, not reset
       await expect(fetch(`${agent.url}/health/live`)).rejects.toThrow()
     } finally {
