@@ -3,9 +3,9 @@ import { createPublicKey, generateKeyPairSync, randomBytes, verify } from 'node:
 import type { KeyInfo, PublicJwk, Signer } from '@bonafide/keys'
 import { runWalletStoreContract, testCopies, testPool } from '@bonafide/wallet/testing'
 import { describe, expect, it } from 'vitest'
+import { createKek } from '../src/db/kek.js'
 import { PgHolderKeyStore } from '../src/db/repositories/holder-key-store.js'
 import { PgWalletStore } from '../src/db/repositories/wallet-store.js'
-import { createKek } from '../src/services/kek.js'
 import { DATABASES } from './databases.js'
 
 const NOW = 1_800_000_000_000

@@ -6,10 +6,10 @@ import { Hono } from 'hono'
 import { sql } from 'kysely'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { Db } from '../src/db/database.js'
+import { createKek, type Kek } from '../src/db/kek.js'
 import { readJson } from '../src/http/body.js'
 import { idempotency } from '../src/http/idempotency.js'
 import { toProblem } from '../src/http/problem.js'
-import { createKek, type Kek } from '../src/services/kek.js'
 import { DATABASES } from './databases.js'
 
 const DAY = 86_400_000

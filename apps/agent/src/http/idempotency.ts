@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import type { Clock } from '@bonafide/core'
 import type { Context, MiddlewareHandler } from 'hono'
 import type { Db } from '../db/database.js'
-import type { Kek } from '../services/kek.js'
+import type { Kek } from '../db/kek.js'
 import { problem } from './problem.js'
 
 declare module 'hono' {

@@ -5,7 +5,7 @@ import { certificateB64, createCertificate, x509 } from '@bonafide/jose'
 import { createLocalSigner, exportPublicJwk, generateKeyObject, jwkThumbprint, type PublicJwk, type Signer } from '@bonafide/keys'
 import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
-import type { Kek } from './kek.js'
+import type { Kek } from '../db/kek.js'
 
 const DAY = 86_400_000
 

@@ -15,7 +15,7 @@ import {
   type Signer,
 } from '@bonafide/keys'
 import type { Kysely, Selectable } from 'kysely'
-import type { Kek } from '../../services/kek.js'
+import type { Kek } from '../kek.js'
 import type { DB, HolderKeyTable } from '../schema.js'
 
 /** Signers (node:crypto KeyObjects inside) kept imported; the least recently used goes first. */

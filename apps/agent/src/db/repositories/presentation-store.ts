@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { Clock } from '@bonafide/core'
 import type { SessionResult, VerifierSession } from '@bonafide/openid4vp'
-import type { Kek } from '../../services/kek.js'
 import type { Db } from '../database.js'
+import type { Kek } from '../kek.js'
 import { PgVerifierSessionStore } from './verifier-session-store.js'
 
 /** What the agent adds to a library session when it is created (passed through AsyncLocalStorage). */

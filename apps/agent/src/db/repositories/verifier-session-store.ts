@@ -2,7 +2,7 @@ import type { Clock } from '@bonafide/core'
 import { systemClock } from '@bonafide/core'
 import type { SessionResult, VerifierSession, VerifierSessionStore } from '@bonafide/openid4vp'
 import type { Kysely } from 'kysely'
-import type { Kek } from '../../services/kek.js'
+import type { Kek } from '../kek.js'
 import type { DB } from '../schema.js'
 
 const enc = new TextEncoder()
