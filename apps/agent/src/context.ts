@@ -21,6 +21,7 @@ import { seedDefaults } from './services/seed.js'
 import { StatusService } from './services/status.js'
 import { TrustService } from './services/trust.js'
 import { VerificationService } from './services/verification.js'
+import { WebhookService } from './services/webhook-service.js'
 
 /** Everything the routes use, built once at start: the one wiring point of the agent. */
 export interface AgentContext {
@@ -42,6 +43,7 @@ export interface AgentContext {
   readonly verification: VerificationService
   readonly holder: HolderService
   readonly events: EventService
+  readonly webhooks: WebhookService
   /** Fetches for the agent's libraries: its own origin in process, the rest through the safe fetcher. */
   readonly fetcher: LocalFetcher
   /** The admin key created on this start (first run only), to print once. */
@@ -85,14 +87,8 @@ export async function createAgentContext(
   try {
     await migrateToLatest(database.db)
     const db = database.db
-    metrics.setWebhookBacklog(async () => {
-      const r = await db
-        .selectFrom('webhook_deliveries')
-        .select((e) => e.fn.countAll<number>().as('n'))
-        .where('state', '=', 'pending')
-        .executeTakeFirstOrThrow()
-      return Number(r.n)
-    })
+    const webhooks = new WebhookService({ db, kek, clock, onFailure: () => metrics.webhookFailures.inc() })
+    metrics.setWebhookBacklog(() => webhooks.backlog())
     const did = didWebFor(publicUrl)
     const keys = new KeyService({ db, kek, clock, dnsNames: [new URL(publicUrl).hostname] })
     await keys.ensure()
@@ -139,6 +135,7 @@ export async function createAgentContext(
       verification,
       holder,
       events: new EventService({ db, clock }),
+      webhooks,
       fetcher,
       config,
       publicUrl,

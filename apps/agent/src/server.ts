@@ -43,6 +43,7 @@ export async function startAgent(config: AgentConfig, o: AgentContextOptions = {
     void ctx.verification.sweep().catch(() => undefined)
   }, 60_000)
   sweep.unref()
+  ctx.webhooks.start()
   return {
     url,
     ctx,
@@ -57,6 +58,9 @@ export async function startAgent(config: AgentConfig, o: AgentContextOptions = {
       await closed
       clearTimeout(cut)
       clearInterval(idle)
+      // deliveries due now go out before the database closes; later retries wait for the next start
+      await ctx.webhooks.stop()
+      await Promise.race([ctx.webhooks.flush(), new Promise((r) => setTimeout(r, c.graceMs ?? 10_000))])
       await ctx.close()
     },
   }

@@ -4,11 +4,14 @@
  * on the public protocol endpoints (RFC 6585 429 with Retry-After).
  */
 import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../src/config/env.js'
 import { type RunningAgent, startAgent } from '../src/server.js'
+import { verifyWebhookSignature } from '../src/services/webhook-signature.js'
 
 const PID = { given_name: 'Zebulon', family_name: 'Quackenbush', birthdate: '1971-03-09', nationalities: ['NL'] }
 const DCQL = {
@@ -106,11 +109,62 @@ describe('operations of a running agent', () => {
     expect(log).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/) // no JWT, SD-JWT, KB-JWT, access or DPoP token
   })
 
+  it('webhooks by API: every event of an issuance and a revocation arrives once, signed; the delivery log and redelivery by API', async () => {
+    const got: { headers: Record<string, string>; body: string }[] = []
+    const server = createServer((req, res) => {
+      let body = ''
+      req.on('data', (c) => {
+        body += c
+      })
+      req.on('end', () => {
+        got.push({ headers: req.headers as Record<string, string>, body })
+        res.writeHead(200).end()
+      })
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`
+      const w = await call('/v1/webhooks', {
+        url,
+        eventTypes: ['issuance.offered', 'issuance.offer_redeemed', 'issuance.credentials_issued', 'credential.revoked'],
+      })
+      expect(w.status).toBe(201)
+      expect((await call('/v1/webhooks', { url: 'http://example.com/x', eventTypes: ['*'] })).json.code).toBe(
+        'agent.webhook_url_invalid',
+      )
+      expect((await call('/v1/webhooks', { url, eventTypes: ['no.such_event'] })).json.code).toBe('agent.body_invalid')
+      const offer = await call('/v1/offers', { configurationIds: ['pid_sd_jwt'], claims: PID })
+      await call('/v1/holder/offers', { offer: offer.json.offer })
+      const creds = await call(`/v1/credentials?session=${offer.json.sessionId}`)
+      await call(`/v1/credentials/${creds.json.items[0].id}/revoke`, {})
+      const until = Date.now() + 10_000
+      while (got.length < 4 && Date.now() < until) await new Promise((r) => setTimeout(r, 100))
+      const types = got.map((g) => JSON.parse(g.body).type)
+      expect(types.sort()).toEqual([
+        'credential.revoked',
+        'issuance.credentials_issued',
+        'issuance.offer_redeemed',
+        'issuance.offered',
+      ])
+      for (const g of got) expect(verifyWebhookSignature({ secret: w.json.secret, headers: g.headers, body: g.body })).toBe(true)
+      expect(got.map((g) => g.body).join('')).not.toContain('Zebulon')
+      const log = await call(`/v1/webhooks/${w.json.id}/deliveries`)
+      expect(log.json.items.map((d: any) => d.state)).toEqual(['delivered', 'delivered', 'delivered', 'delivered'])
+      expect(JSON.stringify((await call('/v1/webhooks')).json)).not.toContain(w.json.secret)
+      const again = await call(`/v1/webhook-deliveries/${log.json.items[0].id}/redeliver`, {})
+      expect(again.status).toBe(200)
+      while (got.length < 5 && Date.now() < until + 5000) await new Promise((r) => setTimeout(r, 100))
+      expect(got).toHaveLength(5)
+    } finally {
+      await new Promise((r) => server.close(r))
+    }
+  })
+
   it('GET /metrics: requests by route pattern and status, credentials issued by format and batch size, verifications by result, webhook backlog', async () => {
     const m = await (await fetch(`${agent.url}/metrics`)).text()
     expect(m).toMatch(/http_requests_total\{method="POST",route="\/v1\/offers",status="201"\} \d+/)
     expect(m).toMatch(/http_requests_total\{method="GET",route="\/v1\/presentation-sessions\/:id",status="200"\} \d+/)
-    expect(m).toMatch(/credentials_issued_total\{format="dc\+sd-jwt",batch_size="10"\} 1/)
+    expect(m).toMatch(/credentials_issued_total\{format="dc\+sd-jwt",batch_size="10"\} [1-9]\d*/)
     expect(m).toMatch(/verifications_total\{result="verified"\} 1/)
     expect(m).toMatch(/webhook_backlog \d+/)
     expect(m).not.toContain('leakycode123')

@@ -12,6 +12,7 @@ import { mountPublic } from './public-routes.js'
 import { rateLimit } from './rate-limit.js'
 import { V1_OPERATIONS } from './v1-routes.js'
 import { VERIFIER_OPERATIONS } from './verifier-routes.js'
+import { WEBHOOK_OPERATIONS } from './webhook-routes.js'
 
 /** The agent's HTTP app: `/v1` behind API keys, the public side open. */
 export function createApp(ctx: AgentContext): Hono {
@@ -46,7 +47,7 @@ export function createApp(ctx: AgentContext): Hono {
     await next()
   })
   app.use('/v1/*', idempotency({ db: ctx.database.db, clock: ctx.clock, kek: ctx.kek, maxBodyBytes: ctx.config.maxBodyBytes }))
-  const operations = [...V1_OPERATIONS, ...VERIFIER_OPERATIONS, ...HOLDER_OPERATIONS, ...EVENT_OPERATIONS]
+  const operations = [...V1_OPERATIONS, ...VERIFIER_OPERATIONS, ...HOLDER_OPERATIONS, ...EVENT_OPERATIONS, ...WEBHOOK_OPERATIONS]
   mountOperations(app, ctx, operations)
   const open = app as unknown as Hono
   mountPublic(open, ctx)

@@ -1,14 +1,27 @@
 import { randomUUID } from 'node:crypto'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { DB } from '../schema.js'
 
-/** Append an event in the caller's transaction: the state change and the event about it commit together. */
+/**
+ * Append an event in the caller's transaction: the state change, the event about it, and one pending webhook
+ * delivery per subscribed webhook (the outbox) commit together. Events about webhooks themselves are not fanned
+ * out (a dead-lettered delivery must not cause another delivery).
+ */
 export async function appendEvent(
   trx: Kysely<DB>,
   e: { type: string; subject: string; data: Record<string, unknown>; at: number },
-): Promise<void> {
+): Promise<string> {
+  const id = randomUUID()
   await trx
     .insertInto('events')
-    .values({ id: randomUUID(), type: e.type, subject: e.subject, data: JSON.stringify(e.data), created_at: e.at })
+    .values({ id, type: e.type, subject: e.subject, data: JSON.stringify(e.data), created_at: e.at })
     .execute()
+  if (!e.type.startsWith('webhook.'))
+    await sql`
+      insert into webhook_deliveries (id, webhook_id, event_id, state, attempts, next_attempt_at, created_at)
+      select 'whd_' || replace(gen_random_uuid()::text, '-', ''), w.id, ${id}, 'pending', 0, ${e.at}, ${e.at}
+      from webhooks w
+      where w.active and (w.event_types @> jsonb_build_array(${e.type}::text) or w.event_types @> '["*"]'::jsonb)
+    `.execute(trx)
+  return id
 }

@@ -57,7 +57,7 @@ async function insertCopies(trx: Transaction<DB>, copies: readonly CopyRecord[])
   }
 }
 
-export type ReceivedHook = (trx: Kysely<DB>, pool: PoolRecord, copies: number, how: 'received' | 'refilled') => Promise<void>
+export type ReceivedHook = (trx: Kysely<DB>, pool: PoolRecord, copies: number, how: 'received' | 'refilled') => Promise<unknown>
 
 /**
  * A holder wallet in PostgreSQL. `take` is one `update … returning` over a row picked with
