@@ -242,6 +242,30 @@ for (const kind of ['pglite', 'postgres'] as const) {
       expect(JSON.stringify(row.session)).not.toContain('"d":') // the response-decryption key is sealed under the KEK
     })
 
+    it('DIF Presentation Exchange 2.1.1 (the pre-1.0 drafts): a presentation definition session answered by the holder API verifies', async () => {
+      const definition = {
+        id: 'pid-pex',
+        input_descriptors: [
+          {
+            id: 'pid',
+            format: { 'vc+sd-jwt': { 'sd-jwt_alg_values': ['ES256'] } },
+            constraints: {
+              limit_disclosure: 'required',
+              fields: [{ path: ['$.vct'], filter: { type: 'string', const: 'urn:eudi:pid:1' } }, { path: ['$.family_name'] }],
+            },
+          },
+        ],
+      }
+      const s = await session(a, { presentationDefinition: definition })
+      const { result } = await answer(a, s.request)
+      expect(result.outcome).toBe('accepted')
+      const v = (await a.call(`/v1/presentation-sessions/${s.id}`)).json
+      expect(v).toMatchObject({ state: 'verified', valid: true, queryKind: 'pex' })
+      expect(v.credentials[0]).toMatchObject({ queryId: 'pid', valid: true })
+      const bad = await a.call('/v1/presentation-sessions', { presentationDefinition: { id: 'x', input_descriptors: 'no' } })
+      expect([bad.status, bad.json.code]).toEqual([400, 'agent.presentation_definition_invalid'])
+    })
+
     it('a policy that accepts (claim value and minimum age) and one that rejects, decided as soon as the presentation verifies', async () => {
       const yes = await session(a, {
         dcql: { credentials: [PID_QUERY] },
