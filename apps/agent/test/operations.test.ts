@@ -133,6 +133,8 @@ describe('operations of a running agent', () => {
         'agent.webhook_url_invalid',
       )
       expect((await call('/v1/webhooks', { url, eventTypes: ['no.such_event'] })).json.code).toBe('agent.body_invalid')
+      // events about webhooks are recorded, never delivered (a failing webhook must not feed another)
+      expect((await call('/v1/webhooks', { url, eventTypes: ['webhook.dead_lettered'] })).json.code).toBe('agent.body_invalid')
       const offer = await call('/v1/offers', { configurationIds: ['pid_sd_jwt'], claims: PID })
       await call('/v1/holder/offers', { offer: offer.json.offer })
       const creds = await call(`/v1/credentials?session=${offer.json.sessionId}`)

@@ -11,12 +11,15 @@ import { type Page, pageOf, zPageQuery } from './pagination.js'
 import { ApiProblem, notFound } from './problem.js'
 import { signWebhook } from './webhook-signature.js'
 
+/** Events about webhooks themselves are recorded (GET /v1/events) but never delivered, so they cannot be subscribed. */
+const DELIVERABLE = EVENT_TYPES.filter((t) => !t.startsWith('webhook.'))
+
 export const zWebhookInput = z.strictObject({
   url: z.string().min(1).max(2000),
   eventTypes: z
-    .array(z.enum([...EVENT_TYPES, '*']))
+    .array(z.enum([...DELIVERABLE, '*']))
     .min(1)
-    .max(EVENT_TYPES.length + 1),
+    .max(DELIVERABLE.length + 1),
   description: z.string().min(1).max(200).optional(),
 })
 
