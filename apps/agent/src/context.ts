@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Clock, createSafeFetcher, systemClock } from '@bonafide/core'
 import { type AgentConfig, ConfigError } from './config/env.js'
+import { ChangeBus } from './db/change-bus.js'
 import { type Database, openPglite, openPostgres } from './db/database.js'
 import { type Kek, loadKek } from './db/kek.js'
 import { migrateToLatest } from './db/migrate.js'
@@ -84,19 +85,27 @@ export async function createAgentContext(
   const kek = loadKek(config.kek, config.dataDir)
   if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 })
   const database = config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(join(config.dataDir, 'pgdata'))
+  let bus: ChangeBus | undefined
   try {
     await migrateToLatest(database.db)
     const db = database.db
     const webhooks = new WebhookService({ db, kek, clock, onFailure: () => metrics.webhookFailures.inc() })
     metrics.setWebhookBacklog(() => webhooks.backlog())
     const did = didWebFor(publicUrl)
-    const keys = new KeyService({ db, kek, clock, dnsNames: [new URL(publicUrl).hostname] })
+    bus = new ChangeBus(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {})
+    const keys = new KeyService({
+      db,
+      kek,
+      clock,
+      dnsNames: [new URL(publicUrl).hostname],
+      publish: () => (bus as ChangeBus).publish(db, 'keys'),
+    })
     await keys.ensure()
     // The key-encryption key must open the stored keys, or the start stops here.
     await keys.active().catch((e: unknown) => {
       throw new ConfigError(`the key-encryption key does not open the stored signing keys (${(e as Error).message})`)
     })
-    const configs = new ConfigurationService({ db, clock })
+    const configs = new ConfigurationService({ db, clock, publish: () => (bus as ChangeBus).publish(db, 'configurations') })
     const registry = new PgSchemaRegistry(db, { clock })
     await seedDefaults({ registry, configs, author: did })
     const status = new StatusService({ db, keys, clock, baseUri: `${publicUrl}/status` })
@@ -118,7 +127,16 @@ export async function createAgentContext(
       publicUrl,
       createSafeFetcher({ maxBytes: 4 << 20, ...(config.insecureFetch ? { allowHttp: true, allowLoopback: true } : {}) }),
     )
-    const trust = new TrustService({ db, clock, ownRoot: () => keys.rootPem() })
+    const trust = new TrustService({
+      db,
+      clock,
+      ownRoot: () => keys.rootPem(),
+      publish: () => (bus as ChangeBus).publish(db, 'trust'),
+    })
+    bus.on('configurations', () => configs.invalidate())
+    bus.on('keys', () => keys.forget())
+    bus.on('trust', () => trust.invalidate())
+    await bus.start()
     const verification = new VerificationService({
       db,
       clock,
@@ -155,9 +173,13 @@ export async function createAgentContext(
       metrics,
       kek,
       log,
-      close: () => database.close(),
+      close: async () => {
+        await bus?.close()
+        await database.close()
+      },
     }
   } catch (e) {
+    await bus?.close()
     await database.close().catch(() => undefined)
     throw e
   }

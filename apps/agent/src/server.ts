@@ -60,7 +60,9 @@ export async function startAgent(config: AgentConfig, o: AgentContextOptions = {
       clearInterval(idle)
       // deliveries due now go out before the database closes; later retries wait for the next start
       await ctx.webhooks.stop()
-      await Promise.race([ctx.webhooks.flush(), new Promise((r) => setTimeout(r, c.graceMs ?? 10_000))])
+      let late: ReturnType<typeof setTimeout> | undefined
+      await Promise.race([ctx.webhooks.flush(), new Promise((r) => (late = setTimeout(r, c.graceMs ?? 10_000)))])
+      clearTimeout(late)
       await ctx.close()
     },
   }

@@ -110,7 +110,7 @@ export function mountPublic(app: Hono, ctx: AgentContext): void {
     return json(s.schema, 86400, 'application/schema+json')
   })
 
-  app.get('/health/live', () => json({ status: 'ok' }, 0))
+  app.get('/health/live', () => json({ status: 'ok', pid: process.pid }, 0))
   app.get('/health/ready', async () => {
     const checks: Record<string, boolean> = {}
     checks.database = await ctx.database.db

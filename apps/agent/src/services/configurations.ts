@@ -110,9 +110,17 @@ export class ConfigurationService {
   /** Bumped on every change in this process, so the issuer is rebuilt. */
   version = 0
 
-  constructor(o: { db: Db; clock: Clock }) {
+  readonly #publish: () => Promise<void>
+
+  /** `publish` tells other instances (their cached issuer is rebuilt); `invalidate` is what they run. */
+  constructor(o: { db: Db; clock: Clock; publish?: () => Promise<void> }) {
     this.#db = o.db
     this.#clock = o.clock
+    this.#publish = o.publish ?? (async () => undefined)
+  }
+
+  invalidate(): void {
+    this.version++
   }
 
   async create(input: unknown, o: { ifAbsent?: boolean } = {}): Promise<CredentialConfiguration> {
@@ -147,6 +155,7 @@ export class ConfigurationService {
       throw new ApiProblem(409, 'agent.configuration_exists', 'a configuration with this id exists')
     }
     this.version++
+    await this.#publish()
     return fromRow(inserted)
   }
 
@@ -174,6 +183,7 @@ export class ConfigurationService {
         ? new ApiProblem(409, 'agent.configuration_retired', 'already retired')
         : notFound('configuration')
     this.version++
+    await this.#publish()
     return fromRow(r)
   }
 }

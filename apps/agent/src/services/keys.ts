@@ -48,7 +48,10 @@ export class KeyService {
   #verifier: ActiveKey | undefined
   #rootPem: string | undefined
 
-  constructor(o: { db: Db; kek: Kek; clock: Clock; dnsNames: string[] }) {
+  readonly #publish: () => Promise<void>
+
+  constructor(o: { db: Db; kek: Kek; clock: Clock; dnsNames: string[]; publish?: () => Promise<void> }) {
+    this.#publish = o.publish ?? (async () => undefined)
     this.#db = o.db
     this.#kek = o.kek
     this.#clock = o.clock
@@ -238,7 +241,14 @@ export class KeyService {
       const id = await this.#createIssuerKey(trx as unknown as Db)
       return { id, retired: old.map((o) => o.id) }
     })
-    this.#active = undefined
+    this.forget()
+    await this.#publish()
     return out
+  }
+
+  /** Drop cached keys (another instance rotated). */
+  forget(): void {
+    this.#active = undefined
+    this.#verifier = undefined
   }
 }

@@ -79,7 +79,10 @@ export class TrustService {
   /** Bumped on every change: validators built from an older version are rebuilt. */
   version = 0
 
-  constructor(o: { db: Db; clock: Clock; ownRoot: () => Promise<string> }) {
+  readonly #publish: () => Promise<void>
+
+  constructor(o: { db: Db; clock: Clock; ownRoot: () => Promise<string>; publish?: () => Promise<void> }) {
+    this.#publish = o.publish ?? (async () => undefined)
     this.#db = o.db
     this.#clock = o.clock
     this.#ownRoot = o.ownRoot
@@ -101,7 +104,8 @@ export class TrustService {
       .returningAll()
       .executeTakeFirst()
     if (!done) throw new ApiProblem(409, 'agent.trust_exists', 'this entry is already trusted')
-    this.#changed()
+    this.invalidate()
+    await this.#publish()
     return toEntry(done)
   }
 
@@ -114,10 +118,12 @@ export class TrustService {
   async remove(id: string): Promise<void> {
     const r = await this.#db.deleteFrom('verifier_trust').where('id', '=', id).executeTakeFirst()
     if (Number(r.numDeletedRows) === 0) throw notFound('trust entry')
-    this.#changed()
+    this.invalidate()
+    await this.#publish()
   }
 
-  #changed(): void {
+  /** Drop the cached material (a change here or on another instance). */
+  invalidate(): void {
     this.version++
     this.#material = undefined
   }

@@ -1,13 +1,17 @@
+import cluster from 'node:cluster'
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig, startAgent } from '@bonafide/agent'
 import type { Command, Io } from '../io.js'
+import { parseWorkers, runPrimary } from './serve-workers.js'
 
-const HELP = `bonafide serve [--port N] [--host H] [--data DIR] [--public-url URL] [--database-url postgres://…]
+const HELP = `bonafide serve [--port N] [--host H] [--data DIR] [--public-url URL] [--database-url postgres://…] [--workers N|auto]
   Starts the Bonafide agent: REST API under /v1 (API keys), OpenID4VCI issuer, schema registry, keys,
   revocation and published status lists, on an embedded PostgreSQL in DIR (default ./.bonafide) or on
   PostgreSQL with DATABASE_URL. Flags override the environment (PORT, HOST, BONAFIDE_DATA,
   BONAFIDE_PUBLIC_URL, DATABASE_URL; BONAFIDE_ADMIN_KEY, BONAFIDE_KEK and the rest: docs/agent.md).
-  Prints the URLs, and on first run an admin API key (shown once). A bad setting exits 2. Runs until stopped.`
+  --workers N (PostgreSQL only): N processes share the port (auto = one per core); a worker that dies is replaced.
+  Prints the URLs, and on first run an admin API key (shown once). A bad setting exits 2. Runs until stopped
+  (SIGTERM: requests in flight finish, then it exits).`
 
 /** `bonafide serve` (and `npm start`): the agent in this process until SIGINT/SIGTERM. */
 export const serveCommand: Command = {
@@ -23,6 +27,7 @@ export const serveCommand: Command = {
         data: { type: 'string' },
         'public-url': { type: 'string' },
         'database-url': { type: 'string' },
+        workers: { type: 'string' },
         help: { type: 'boolean' },
       },
     })
@@ -36,9 +41,29 @@ export const serveCommand: Command = {
     if (values.data !== undefined) env.BONAFIDE_DATA = values.data
     if (values['public-url'] !== undefined) env.BONAFIDE_PUBLIC_URL = values['public-url']
     if (values['database-url'] !== undefined) env.DATABASE_URL = values['database-url']
+    // a worker listens on the port its primary chose, whatever the flags say
+    if (cluster.isWorker && io.env.BONAFIDE_CLUSTER_PORT) env.PORT = io.env.BONAFIDE_CLUSTER_PORT
+    const workers = parseWorkers(values.workers)
     let agent: Awaited<ReturnType<typeof startAgent>>
     try {
-      agent = await startAgent(loadConfig(env))
+      const config = loadConfig(env)
+      if (workers > 1 && !cluster.isWorker) {
+        if (!config.databaseUrl) {
+          io.err(
+            'bonafide serve: --workers above 1 needs PostgreSQL (DATABASE_URL): the embedded database belongs to one process',
+          )
+          return 2
+        }
+        return await runPrimary(config, workers, io, env)
+      }
+      agent = await startAgent(config)
+      if (cluster.isWorker) {
+        process.send?.({ ready: true })
+        await (io.stopSignal ?? new Promise<void>(() => undefined))
+        await agent.close()
+        cluster.worker?.disconnect() // the IPC channel would keep the process alive
+        return 0
+      }
     } catch (e) {
       if (e instanceof ConfigError) {
         io.err(`bonafide serve: ${e.message}`)
