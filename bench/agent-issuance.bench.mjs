@@ -117,7 +117,9 @@ async function freePort() {
 
 async function agent(env, args) {
   const port = await freePort()
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), ...args], {
+  // BENCH_AGENT_NODE_ARGS (e.g. --cpu-prof): node flags for the agent processes
+  const nodeArgs = process.env.BENCH_AGENT_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve', '--port', String(port), ...args], {
     env: {
       ...process.env,
       BONAFIDE_LOG: 'silent',

@@ -66,7 +66,10 @@ const codeOf = (link) =>
 
 async function agentCandidate(env) {
   const base = 'http://127.0.0.1:9'
-  const ctx = await createAgentContext(loadConfig({ BONAFIDE_LOG: 'silent', BONAFIDE_KEK: 'd'.repeat(64), BONAFIDE_RATE_LIMIT: 'off', ...env }), base)
+  const ctx = await createAgentContext(
+    loadConfig({ BONAFIDE_LOG: 'silent', BONAFIDE_KEK: 'd'.repeat(64), BONAFIDE_RATE_LIMIT: 'off', ...env }),
+    base,
+  )
   const app = createApp(ctx)
   const key = ctx.firstAdminKey
   const handle = (req) => app.request(req)
