@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { type Clock, type JsonObject, OAuthError } from '@bonafide/core'
 import { createIssuer, type IssuanceAuditRecord, type Issuer, type NotificationEvent } from '@bonafide/openid4vci'
 import type { SchemaRegistry } from '@bonafide/schema'
+import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { appendEvent } from '../db/repositories/events.js'
 import { IssuanceStore } from '../db/repositories/issuance-store.js'
@@ -131,11 +132,16 @@ export class IssuerRuntime {
     const c = configs.get(r.configurationId)
     const now = this.#d.clock.now()
     await this.#d.db.transaction().execute(async (trx) => {
+      // the session's progress first (one statement, the row stays locked until commit), then the records
       const s = await trx
-        .selectFrom('issuance_sessions')
-        .select(['id', 'claims', 'expected', 'issued'])
+        .updateTable('issuance_sessions')
+        .set((eb) => ({
+          issued: eb('issued', '+', 1),
+          state: sql<string>`case when issued + 1 >= expected then 'credentials_issued' else 'issuing' end`,
+          updated_at: now,
+        }))
         .where('protocol_session_id', '=', r.sessionId)
-        .forUpdate()
+        .returning(['id', 'claims'])
         .executeTakeFirst()
       const sessionId = s?.id ?? r.sessionId
       const claims = c?.storeClaims ? ((s?.claims as Record<string, unknown> | null)?.[r.configurationId] ?? null) : null
@@ -162,14 +168,6 @@ export class IssuerRuntime {
           }),
         )
         .execute()
-      if (s) {
-        const issued = s.issued + 1
-        await trx
-          .updateTable('issuance_sessions')
-          .set({ issued, state: issued >= s.expected ? 'credentials_issued' : 'issuing', updated_at: now })
-          .where('id', '=', s.id)
-          .execute()
-      }
       await appendEvent(trx, {
         type: 'issuance.credentials_issued',
         subject: sessionId,

@@ -12,16 +12,21 @@ export async function appendEvent(
   e: { type: string; subject: string; data: Record<string, unknown>; at: number },
 ): Promise<string> {
   const id = randomUUID()
-  await trx
-    .insertInto('events')
-    .values({ id, type: e.type, subject: e.subject, data: JSON.stringify(e.data), created_at: e.at })
-    .execute()
-  if (!e.type.startsWith('webhook.'))
-    await sql`
-      insert into webhook_deliveries (id, webhook_id, event_id, state, attempts, next_attempt_at, created_at)
-      select 'whd_' || replace(gen_random_uuid()::text, '-', ''), w.id, ${id}, 'pending', 0, ${e.at}, ${e.at}
-      from webhooks w
-      where w.active and (w.event_types @> jsonb_build_array(${e.type}::text) or w.event_types @> '["*"]'::jsonb)
-    `.execute(trx)
+  const data = JSON.stringify(e.data)
+  if (e.type.startsWith('webhook.')) {
+    await trx.insertInto('events').values({ id, type: e.type, subject: e.subject, data, created_at: e.at }).execute()
+    return id
+  }
+  // one round trip: the event and its deliveries
+  await sql`
+    with ev as (
+      insert into events (id, type, subject, data, created_at)
+      values (${id}, ${e.type}, ${e.subject}, ${data}::jsonb, ${e.at})
+      returning id)
+    insert into webhook_deliveries (id, webhook_id, event_id, state, attempts, next_attempt_at, created_at)
+    select 'whd_' || replace(gen_random_uuid()::text, '-', ''), w.id, ev.id, 'pending', 0, ${e.at}, ${e.at}
+    from webhooks w, ev
+    where w.active and (w.event_types @> jsonb_build_array(${e.type}::text) or w.event_types @> '["*"]'::jsonb)
+  `.execute(trx)
   return id
 }
