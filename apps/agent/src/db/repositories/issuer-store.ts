@@ -1,10 +1,17 @@
 import type { Clock, JsonObject } from '@bonafide/core'
 import { systemClock } from '@bonafide/core'
 import type { IssuerStore, StoreKind } from '@bonafide/openid4vci'
-import { type Kysely, sql } from 'kysely'
+import { CompiledQuery, type Kysely, sql } from 'kysely'
 import type { DB } from '../schema.js'
 
 const REPLAY = 'replay'
+
+// The hot statements of every protocol step, as fixed SQL text: no query building or compiling per call.
+const PUT = `insert into issuer_state (kind, key, value, counter, expires_at) values ($1, $2, $3, null, $4)
+  on conflict (kind, key) do update set value = excluded.value, counter = null, expires_at = excluded.expires_at`
+const GET = 'select value from issuer_state where kind = $1 and key = $2 and expires_at > $3'
+const TAKE = 'delete from issuer_state where kind = $1 and key = $2 returning value, expires_at'
+const DELETE = 'delete from issuer_state where kind = $1 and key = $2'
 
 function asObject(v: unknown): JsonObject | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : undefined
@@ -24,42 +31,27 @@ export class PgIssuerStore implements IssuerStore {
     this.#clock = o.clock ?? systemClock
   }
 
+  async #run<R>(text: string, params: readonly unknown[]): Promise<R[]> {
+    return (await this.#db.executeQuery<R>(CompiledQuery.raw(text, [...params]))).rows
+  }
+
   async put(kind: StoreKind, key: string, value: JsonObject, expiresAtMs: number): Promise<void> {
-    await this.#db
-      .insertInto('issuer_state')
-      .values({ kind, key, value: JSON.stringify(value), counter: null, expires_at: Math.floor(expiresAtMs) })
-      .onConflict((oc) =>
-        oc
-          .columns(['kind', 'key'])
-          .doUpdateSet({ value: JSON.stringify(value), counter: null, expires_at: Math.floor(expiresAtMs) }),
-      )
-      .execute()
+    await this.#run(PUT, [kind, key, JSON.stringify(value), Math.floor(expiresAtMs)])
   }
 
   async get(kind: StoreKind, key: string): Promise<JsonObject | undefined> {
-    const row = await this.#db
-      .selectFrom('issuer_state')
-      .select('value')
-      .where('kind', '=', kind)
-      .where('key', '=', key)
-      .where('expires_at', '>', this.#clock.now())
-      .executeTakeFirst()
+    const [row] = await this.#run<{ value: unknown }>(GET, [kind, key, this.#clock.now()])
     return asObject(row?.value)
   }
 
   async take(kind: StoreKind, key: string): Promise<JsonObject | undefined> {
-    const row = await this.#db
-      .deleteFrom('issuer_state')
-      .where('kind', '=', kind)
-      .where('key', '=', key)
-      .returning(['value', 'expires_at'])
-      .executeTakeFirst()
+    const [row] = await this.#run<{ value: unknown; expires_at: number }>(TAKE, [kind, key])
     if (!row || row.expires_at <= this.#clock.now()) return undefined
     return asObject(row.value)
   }
 
   async delete(kind: StoreKind, key: string): Promise<void> {
-    await this.#db.deleteFrom('issuer_state').where('kind', '=', kind).where('key', '=', key).execute()
+    await this.#run(DELETE, [kind, key])
   }
 
   async increment(kind: StoreKind, key: string, expiresAtMs: number): Promise<number> {
