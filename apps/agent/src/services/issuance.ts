@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto'
 import { type Clock, type JsonObject, OAuthError } from '@bonafide/core'
 import { createIssuer, type IssuanceAuditRecord, type Issuer, type NotificationEvent } from '@bonafide/openid4vci'
 import type { SchemaRegistry } from '@bonafide/schema'
-import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { appendEvent } from '../db/repositories/events.js'
 import { IssuanceStore } from '../db/repositories/issuance-store.js'
+import { insertRecords, recordProgress, sessionClaims } from '../db/repositories/issued-records.js'
 import { checkClaims } from './claims-check.js'
 import type { ConfigurationService, CredentialConfiguration } from './configurations.js'
 import { buildFormats } from './formats.js'
@@ -110,8 +110,7 @@ export class IssuerRuntime {
   }
 
   async #claims(issuanceId: string, configurationId: string): Promise<JsonObject> {
-    const s = await this.#d.db.selectFrom('issuance_sessions').select('claims').where('id', '=', issuanceId).executeTakeFirst()
-    const all = (s?.claims ?? {}) as Record<string, JsonObject>
+    const all = ((await sessionClaims(this.#d.db, issuanceId)) ?? {}) as Record<string, JsonObject>
     const c = all[configurationId]
     if (!c) throw new OAuthError('credential_request_denied', 'no claims for this configuration')
     return c
@@ -133,41 +132,28 @@ export class IssuerRuntime {
     const now = this.#d.clock.now()
     await this.#d.db.transaction().execute(async (trx) => {
       // the session's progress first (one statement, the row stays locked until commit), then the records
-      const s = await trx
-        .updateTable('issuance_sessions')
-        .set((eb) => ({
-          issued: eb('issued', '+', 1),
-          state: sql<string>`case when issued + 1 >= expected then 'credentials_issued' else 'issuing' end`,
-          updated_at: now,
-        }))
-        .where('protocol_session_id', '=', r.sessionId)
-        .returning(['id', 'claims'])
-        .executeTakeFirst()
+      const s = await recordProgress(trx, r.sessionId, now)
       const sessionId = s?.id ?? r.sessionId
       const claims = c?.storeClaims ? ((s?.claims as Record<string, unknown> | null)?.[r.configurationId] ?? null) : null
-      await trx
-        .insertInto('issued_credentials')
-        .values(
-          r.holderKeyThumbprints.map((thumb, i) => {
-            const ref = r.statusReferences[i]?.status_list as { uri?: string; idx?: number } | undefined
-            return {
-              id: newId('cred'),
-              session_id: sessionId,
-              configuration_id: r.configurationId,
-              format: c?.format ?? 'unknown',
-              batch_id: r.batchId,
-              status_list_id: ref?.uri ? (this.#d.status.listIdOf(ref.uri) ?? null) : null,
-              status_index: typeof ref?.idx === 'number' ? ref.idx : null,
-              holder_key_thumbprint: thumb,
-              status: 'valid',
-              signing_key_id: keyId,
-              issued_at: r.issuedAt * 1000,
-              expires_at: r.issuedAt * 1000 + (c?.validitySeconds ?? 0) * 1000,
-              claims: claims === null ? null : JSON.stringify(claims),
-            }
-          }),
-        )
-        .execute()
+      await insertRecords(trx, {
+        sessionId,
+        configurationId: r.configurationId,
+        format: c?.format ?? 'unknown',
+        batchId: r.batchId,
+        signingKeyId: keyId,
+        issuedAt: r.issuedAt * 1000,
+        expiresAt: r.issuedAt * 1000 + (c?.validitySeconds ?? 0) * 1000,
+        claims,
+        items: r.holderKeyThumbprints.map((thumbprint, i) => {
+          const ref = r.statusReferences[i]?.status_list as { uri?: string; idx?: number } | undefined
+          return {
+            id: newId('cred'),
+            listId: ref?.uri ? (this.#d.status.listIdOf(ref.uri) ?? null) : null,
+            index: typeof ref?.idx === 'number' ? ref.idx : null,
+            thumbprint,
+          }
+        }),
+      })
       await appendEvent(trx, {
         type: 'issuance.credentials_issued',
         subject: sessionId,

@@ -1,7 +1,7 @@
 import type { Clock } from '@bonafide/core'
 import { systemClock } from '@bonafide/core'
 import { type AllocatorList, type AllocatorStore, type Bits, StatusList, StatusListError } from '@bonafide/status-list'
-import { type Kysely, sql } from 'kysely'
+import { CompiledQuery, type Kysely } from 'kysely'
 import type { DB } from '../schema.js'
 
 /**
@@ -9,6 +9,11 @@ import type { DB } from '../schema.js'
  * any connection get disjoint positions, and a position is never handed out twice. The counter may
  * run past the list size when it fills; positions past it are simply not returned.
  */
+// Run on every issued batch: fixed SQL text, no query building per call.
+const ACTIVE =
+  'select id, uri, size, bits, secret from status_lists where active and next < size order by created_at desc limit 1'
+const RESERVE = 'update status_lists set next = next + $1 where id = $2 and next < size returning next, size'
+
 export class PgAllocatorStore implements AllocatorStore {
   readonly #db: Kysely<DB>
   readonly #clock: Clock
@@ -19,14 +24,13 @@ export class PgAllocatorStore implements AllocatorStore {
   }
 
   async activeList(): Promise<AllocatorList | undefined> {
-    const row = await this.#db
-      .selectFrom('status_lists')
-      .select(['id', 'uri', 'size', 'bits', 'secret'])
-      .where('active', '=', true)
-      .where(sql<boolean>`next < size`)
-      .orderBy('created_at', 'desc')
-      .limit(1)
-      .executeTakeFirst()
+    const [row] = (await this.#db.executeQuery(CompiledQuery.raw(ACTIVE, []))).rows as {
+      id: string
+      uri: string
+      size: number
+      bits: number
+      secret: string
+    }[]
     return row ? { id: row.id, uri: row.uri, size: row.size, bits: row.bits as Bits, secret: row.secret } : undefined
   }
 
@@ -42,13 +46,7 @@ export class PgAllocatorStore implements AllocatorStore {
   }
 
   async reserve(listId: string, n: number): Promise<{ start: number; count: number }> {
-    const row = await this.#db
-      .updateTable('status_lists')
-      .set({ next: sql<number>`next + ${n}` })
-      .where('id', '=', listId)
-      .where(sql<boolean>`next < size`)
-      .returning(['next', 'size'])
-      .executeTakeFirst()
+    const [row] = (await this.#db.executeQuery(CompiledQuery.raw(RESERVE, [n, listId]))).rows as { next: number; size: number }[]
     if (!row) {
       const exists = await this.#db.selectFrom('status_lists').select('id').where('id', '=', listId).executeTakeFirst()
       if (!exists) throw new StatusListError('status_list.list_unknown', 'no such status list')
