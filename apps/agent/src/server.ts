@@ -36,11 +36,14 @@ export async function startAgent(config: AgentConfig, o: AgentContextOptions = {
     await new Promise((r) => server.close(r))
     throw e
   }
+  // what a crash left half done: sessions whose wallet can no longer finish are marked failed at once
+  await ctx.offers.sweepAbandoned().catch(() => undefined)
   const app = createApp(ctx)
   handler = (req, env) => app.fetch(req, env)
   const sweep = setInterval(() => {
     void ctx.runtime.store.sweep().catch(() => undefined)
     void ctx.verification.sweep().catch(() => undefined)
+    void ctx.offers.sweepAbandoned().catch(() => undefined)
   }, 60_000)
   sweep.unref()
   ctx.webhooks.start()

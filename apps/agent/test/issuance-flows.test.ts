@@ -210,4 +210,22 @@ describe('OpenID4VCI offer expiry through the agent (controlled clock)', () => {
     expect(await sessionState(h, created.sessionId)).toBe('expired')
     expect((await v1(h, `/v1/credentials?session=${created.sessionId}`)).json.items).toHaveLength(0)
   })
+
+  it('a session redeemed but never finished (the wallet or the agent died between token and credential) is marked failed once its access token is useless', async () => {
+    const created = await offer(h, {})
+    const wallet = walletFor(h)
+    const resolved = await wallet.resolveOffer(created.offer)
+    const issuer = await wallet.resolveIssuer(h.agent.url)
+    await wallet.tokenPreAuthorized(issuer, resolved)
+    expect(await sessionState(h, created.sessionId)).toBe('token_issued')
+    clock.advanceSeconds(600)
+    expect(await h.agent.ctx.offers.sweepAbandoned()).toBe(0) // the token may still be used
+    expect(await sessionState(h, created.sessionId)).toBe('token_issued')
+    clock.advanceSeconds(61)
+    expect(await h.agent.ctx.offers.sweepAbandoned()).toBe(1)
+    const s = (await v1(h, `/v1/issuance-sessions/${created.sessionId}`)).json
+    expect(s).toMatchObject({ state: 'failed' })
+    const events = (await v1(h, `/v1/events?subject=${created.sessionId}`)).json.items.map((e: any) => e.type)
+    expect(events.at(-1)).toBe('issuance.abandoned')
+  })
 })

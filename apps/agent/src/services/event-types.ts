@@ -12,6 +12,7 @@ export const EVENT_TYPES = [
   'issuance.credential_accepted',
   'issuance.credential_failure',
   'issuance.credential_deleted',
+  'issuance.abandoned',
   'credential.revoked',
   'credential.suspended',
   'credential.reinstated',

@@ -195,6 +195,27 @@ export class OfferService {
     return pageOf(q, f, (r: Parameters<typeof sessionOf>[0]) => sessionOf(r, now))
   }
 
+  /**
+   * Sessions a wallet redeemed but never finished (a crash or a wallet gone between token and credential): once
+   * their access token can no longer be used, they are marked `failed`, with an event. Sessions waiting for an
+   * operator are left alone (the wallet polls its deferred transaction).
+   */
+  async sweepAbandoned(accessTokenTtlMs = 600_000): Promise<number> {
+    const now = this.#clock.now()
+    return this.#db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .updateTable('issuance_sessions')
+        .set({ state: 'failed', error: 'abandoned: no credential request while the access token was valid', updated_at: now })
+        .where('state', 'in', ['token_issued', 'issuing'])
+        .where('requires_approval', '=', false)
+        .where('updated_at', '<', now - accessTokenTtlMs - 60_000)
+        .returning('id')
+        .execute()
+      for (const r of rows) await appendEvent(trx, { type: 'issuance.abandoned', subject: r.id, data: {}, at: now })
+      return rows.length
+    })
+  }
+
   /** Decide a session waiting for an operator: what the wallet's next deferred request receives. */
   async decide(id: string, decision: 'approved' | 'rejected', reason?: string): Promise<IssuanceSession> {
     const now = this.#clock.now()
