@@ -266,6 +266,20 @@ for (const kind of ['pglite', 'postgres'] as const) {
       expect([bad.status, bad.json.code]).toEqual([400, 'agent.presentation_definition_invalid'])
     })
 
+    it('the holder pool refills below its minimum with the refresh token, as the wallet library does', async () => {
+      const got = await a.call('/v1/holder/offers', { offer: await offer(a, 'pid_sd_jwt', PID), count: 3 })
+      const poolId = got.json.pools[0].id
+      expect(got.json.pools[0].unused).toBe(3)
+      const s = await session(a, { dcql: { credentials: [PID_QUERY] } })
+      const plan = (await a.call('/v1/holder/requests', { request: s.request })).json
+      const r = await a.call(`/v1/holder/requests/${plan.id}/respond`, { consent: true, selection: { pid: [poolId] } })
+      expect(r.json.refills).toEqual([{ poolId, added: expect.any(Number) }])
+      const after = (await a.call('/v1/holder/pools')).json.items.find((p: any) => p.id === poolId)
+      expect(after.unused).toBeGreaterThan(2)
+      const ev = (await a.call(`/v1/events?type=holder.credentials_received&subject=${poolId}`)).json.items
+      expect(ev.map((e: any) => e.data.how)).toEqual(['received', 'refilled'])
+    })
+
     it('a policy that accepts (claim value and minimum age) and one that rejects, decided as soon as the presentation verifies', async () => {
       const yes = await session(a, {
         dcql: { credentials: [PID_QUERY] },

@@ -101,7 +101,7 @@ export class PgWalletStore implements WalletStore {
         .executeTakeFirst()
       if (!r) throw new WalletError('wallet.pool_unknown', 'no such pool')
       await insertCopies(trx, copies)
-      await this.#onReceived?.(trx, pool, copies.length, 'refilled')
+      if (copies.length > 0) await this.#onReceived?.(trx, pool, copies.length, 'refilled') // none: a rotated token only
     })
   }
 
