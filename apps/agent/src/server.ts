@@ -22,6 +22,11 @@ export async function startAgent(config: AgentConfig, o: AgentContextOptions = {
   let handler: (req: Request, env?: unknown) => Response | Promise<Response> = () =>
     new Response(null, { status: 503, headers: { 'retry-after': '1' } })
   const server = serve({ fetch: (req, env) => handler(req, env), hostname: config.host, port: config.port })
+  // Keep idle connections longer than clients and load balancers do (undici 4 s, common LBs 60 s), so the server
+  // never closes a socket at the moment a client reuses it (a reset the client cannot tell from a failure).
+  const http = server as unknown as { keepAliveTimeout: number; headersTimeout: number }
+  http.keepAliveTimeout = 65_000
+  http.headersTimeout = 66_000
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve)
     server.once('error', reject)

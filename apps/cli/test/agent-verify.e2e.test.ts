@@ -101,6 +101,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
       const p = await present(request)
       expect(p.code, p.err).toBe(0)
       const res = await cli(['request', 'result', session, '--wait', '5', '--json'], { env: admin })
+      expect(res.code, res.err).toBe(0)
       const r = JSON.parse(res.out)
       expect(r).toMatchObject({ state: 'verified', valid: true })
       expect(r.credentials.map((q: any) => [q.queryId, q.valid])).toEqual([

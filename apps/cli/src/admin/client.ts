@@ -72,12 +72,18 @@ export function agentClient(
   return {
     json: values.json === true,
     async call(method, path, body) {
-      const r = await fetchImpl(`${origin}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        signal: AbortSignal.timeout(30_000),
-        redirect: 'error',
+      const send = () =>
+        fetchImpl(`${origin}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+          signal: AbortSignal.timeout(30_000),
+          redirect: 'error',
+        })
+      // a GET is safe to send again when a reused connection was reset under it
+      const r = await send().catch((e: unknown) => {
+        if (method !== 'GET') throw e
+        return send()
       })
       const text = await r.text()
       if (text.length > MAX_ANSWER) throw new Error('the agent answered too much')
