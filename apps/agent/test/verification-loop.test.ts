@@ -280,6 +280,24 @@ for (const kind of ['pglite', 'postgres'] as const) {
       expect(ev.map((e: any) => e.data.how)).toEqual(['received', 'refilled'])
     })
 
+    it('a configuration that stores claims keeps them on each issued record; one that does not keeps none', async () => {
+      const cfg = await a.call('/v1/credential-configurations', {
+        id: `kept_${Date.now()}`,
+        format: 'dc+sd-jwt',
+        vct: 'https://example.com/kept',
+        storeClaims: true,
+      })
+      expect(cfg.status, JSON.stringify(cfg.json)).toBe(201)
+      const kept = await a.call('/v1/offers', { configurationIds: [cfg.json.id], claims: { member: 'yes' } })
+      const plain = await a.call('/v1/offers', { configurationIds: ['pid_sd_jwt'], claims: PID })
+      for (const o of [kept, plain])
+        expect((await a.call('/v1/holder/offers', { offer: o.json.offer, count: 2 })).status).toBe(201)
+      const withClaims = (await a.call(`/v1/credentials?session=${kept.json.sessionId}`)).json.items
+      expect(withClaims.map((c: any) => c.claims)).toEqual([{ member: 'yes' }, { member: 'yes' }])
+      const without = (await a.call(`/v1/credentials?session=${plain.json.sessionId}`)).json.items
+      expect(without.every((c: any) => c.claims === undefined)).toBe(true)
+    })
+
     it('a policy that accepts (claim value and minimum age) and one that rejects, decided as soon as the presentation verifies', async () => {
       const yes = await session(a, {
         dcql: { credentials: [PID_QUERY] },
