@@ -5,7 +5,7 @@ import type { SchemaRegistry } from '@bonafide/schema'
 import type { Db } from '../db/database.js'
 import { appendEvent } from '../db/repositories/events.js'
 import { IssuanceStore } from '../db/repositories/issuance-store.js'
-import { insertRecords, recordProgress, sessionClaims } from '../db/repositories/issued-records.js'
+import { recordBatch, sessionClaims } from '../db/repositories/issued-records.js'
 import { checkClaims } from './claims-check.js'
 import type { ConfigurationService, CredentialConfiguration } from './configurations.js'
 import { buildFormats } from './formats.js'
@@ -126,40 +126,29 @@ export class IssuerRuntime {
     return s?.approval === 'approved'
   }
 
-  /** One batch: its records, the session's progress and the event, in one transaction. */
+  /** One batch: the session's progress, its records, the event and its webhook deliveries, in one statement. */
   async #record(r: IssuanceAuditRecord, configs: Map<string, CredentialConfiguration>, keyId: string): Promise<void> {
     const c = configs.get(r.configurationId)
-    const now = this.#d.clock.now()
-    await this.#d.db.transaction().execute(async (trx) => {
-      // the session's progress first (one statement, the row stays locked until commit), then the records
-      const s = await recordProgress(trx, r.sessionId, now)
-      const sessionId = s?.id ?? r.sessionId
-      const claims = c?.storeClaims ? ((s?.claims as Record<string, unknown> | null)?.[r.configurationId] ?? null) : null
-      await insertRecords(trx, {
-        sessionId,
-        configurationId: r.configurationId,
-        format: c?.format ?? 'unknown',
-        batchId: r.batchId,
-        signingKeyId: keyId,
-        issuedAt: r.issuedAt * 1000,
-        expiresAt: r.issuedAt * 1000 + (c?.validitySeconds ?? 0) * 1000,
-        claims,
-        items: r.holderKeyThumbprints.map((thumbprint, i) => {
-          const ref = r.statusReferences[i]?.status_list as { uri?: string; idx?: number } | undefined
-          return {
-            id: newId('cred'),
-            listId: ref?.uri ? (this.#d.status.listIdOf(ref.uri) ?? null) : null,
-            index: typeof ref?.idx === 'number' ? ref.idx : null,
-            thumbprint,
-          }
-        }),
-      })
-      await appendEvent(trx, {
-        type: 'issuance.credentials_issued',
-        subject: sessionId,
-        data: { batchId: r.batchId, configurationId: r.configurationId, count: r.count },
-        at: now,
-      })
+    await recordBatch(this.#d.db, {
+      protocolSessionId: r.sessionId,
+      now: this.#d.clock.now(),
+      configurationId: r.configurationId,
+      format: c?.format ?? 'unknown',
+      batchId: r.batchId,
+      signingKeyId: keyId,
+      issuedAt: r.issuedAt * 1000,
+      expiresAt: r.issuedAt * 1000 + (c?.validitySeconds ?? 0) * 1000,
+      storeClaims: c?.storeClaims === true,
+      eventData: { batchId: r.batchId, configurationId: r.configurationId, count: r.count },
+      items: r.holderKeyThumbprints.map((thumbprint, i) => {
+        const ref = r.statusReferences[i]?.status_list as { uri?: string; idx?: number } | undefined
+        return {
+          id: newId('cred'),
+          listId: ref?.uri ? (this.#d.status.listIdOf(ref.uri) ?? null) : null,
+          index: typeof ref?.idx === 'number' ? ref.idx : null,
+          thumbprint,
+        }
+      }),
     })
     this.#d.onIssued?.(c?.format ?? 'unknown', r.count)
   }

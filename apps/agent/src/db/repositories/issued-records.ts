@@ -1,27 +1,35 @@
+import { randomUUID } from 'node:crypto'
 import { CompiledQuery } from 'kysely'
 import type { Db } from '../database.js'
+import { DELIVERIES_FROM_EV } from './events.js'
 
-// Run for every issued batch: fixed SQL text (no query building per call); the records go in with one unnest.
-const PROGRESS = `update issuance_sessions
-  set issued = issued + 1, state = case when issued + 1 >= expected then 'credentials_issued' else 'issuing' end, updated_at = $2
-  where protocol_session_id = $1 returning id, claims`
-const RECORDS = `insert into issued_credentials (id, session_id, configuration_id, format, batch_id, status_list_id, status_index,
-    holder_key_thumbprint, status, signing_key_id, issued_at, expires_at, claims)
-  select t.id, $2, $3, $4, $5, t.list, t.idx, t.thumb, 'valid', $6, $7, $8, $9::jsonb
-  from unnest($1::text[], $10::text[], $11::int[], $12::text[]) as t(id, list, idx, thumb)`
+// Run for every issued batch: fixed SQL text (no query building per call).
 const CLAIMS = 'select claims from issuance_sessions where id = $1'
+
+/**
+ * A whole issued batch in one statement (one round trip, atomic as a statement): the session's progress, the
+ * records (claims copied from the session when the configuration stores them), the event and its outbox.
+ */
+const BATCH = `with s as (
+    update issuance_sessions
+    set issued = issued + 1, state = case when issued + 1 >= expected then 'credentials_issued' else 'issuing' end, updated_at = $2
+    where protocol_session_id = $1 returning id, claims),
+  sid as (select coalesce((select id from s), $1) as id),
+  r as (
+    insert into issued_credentials (id, session_id, configuration_id, format, batch_id, status_list_id, status_index,
+      holder_key_thumbprint, status, signing_key_id, issued_at, expires_at, claims)
+    select t.id, (select id from sid), $3, $4, $5, t.list, t.idx, t.thumb, 'valid', $6, $7, $8,
+      case when $9::boolean then (select claims -> $3 from s) else null end
+    from unnest($10::text[], $11::text[], $12::int[], $13::text[]) as t(id, list, idx, thumb)
+    returning 1),
+  ev as (
+    insert into events (id, type, subject, data, created_at)
+    select $14, 'issuance.credentials_issued', sid.id, $15::jsonb, $2 from sid
+    returning id, type, created_at)
+  ${DELIVERIES_FROM_EV}`
 
 const run = async <R>(db: Db, text: string, params: unknown[]): Promise<R[]> =>
   (await db.executeQuery<R>(CompiledQuery.raw(text, params))).rows
-
-/** One more batch of a session issued: its progress (the row stays locked until commit); the session's id and claims. */
-export async function recordProgress(
-  trx: Db,
-  protocolSessionId: string,
-  now: number,
-): Promise<{ id: string; claims: unknown } | undefined> {
-  return (await run<{ id: string; claims: unknown }>(trx, PROGRESS, [protocolSessionId, now]))[0]
-}
 
 export interface BatchRecords {
   sessionId: string
@@ -35,21 +43,33 @@ export interface BatchRecords {
   items: readonly { id: string; listId: string | null; index: number | null; thumbprint: string }[]
 }
 
-/** The records of one batch, one row per credential, in one statement. */
-export async function insertRecords(trx: Db, b: BatchRecords): Promise<void> {
-  await run(trx, RECORDS, [
-    b.items.map((i) => i.id),
-    b.sessionId,
+export interface IssuedBatch extends Omit<BatchRecords, 'sessionId' | 'claims'> {
+  protocolSessionId: string
+  now: number
+  /** Copy the session's claims for this configuration into each record. */
+  storeClaims: boolean
+  /** The event's data (never claim values). */
+  eventData: Record<string, unknown>
+}
+
+/** Record an issued batch: progress, records, event and webhook deliveries in one statement. */
+export async function recordBatch(db: Db, b: IssuedBatch): Promise<void> {
+  await run(db, BATCH, [
+    b.protocolSessionId,
+    b.now,
     b.configurationId,
     b.format,
     b.batchId,
     b.signingKeyId,
     b.issuedAt,
     b.expiresAt,
-    b.claims === null || b.claims === undefined ? null : JSON.stringify(b.claims),
+    b.storeClaims,
+    b.items.map((i) => i.id),
     b.items.map((i) => i.listId),
     b.items.map((i) => i.index),
     b.items.map((i) => i.thumbprint),
+    randomUUID(),
+    JSON.stringify(b.eventData),
   ])
 }
 
