@@ -119,7 +119,9 @@ for (const kind of ['pglite', 'postgres'] as const) {
         headers: { authorization: `Bearer ${admin.BONAFIDE_API_KEY}` },
       }).then((x) => x.json() as Promise<any>)
       const pidBatch = creds.items.find((c: any) => c.configurationId === 'pid_sd_jwt').batchId
-      expect((await cli(['credential', 'revoke', pidBatch, '--batch'], { env: admin })).code).toBe(0)
+      // ids are base64url and may begin with '-': after '--' they are never read as options
+      const revoked = await cli(['credential', 'revoke', '--batch', '--', pidBatch], { env: admin })
+      expect(revoked.code, revoked.err).toBe(0)
       const req2 = JSON.parse((await cli(['request', 'create', '--dcql', join(dir, 'dcql.json'), '--json'], { env: admin })).out)
       expect((await present(req2.request)).code).toBe(0)
       const r2 = JSON.parse((await cli(['request', 'result', req2.session, '--wait', '5', '--json'], { env: admin })).out)
