@@ -7,7 +7,6 @@
 // Prints credentials/s, per core, p50/p99 per batch, and the ratios. Run: npm install && node bench/agent-issuance.bench.mjs
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -15,7 +14,7 @@ import { signCompactJws } from '@bonafide/jose'
 import { createLocalSigner, generateKeyObject } from '@bonafide/keys'
 import { createIssuer, MemoryIssuerStore, PROOF_TYP } from '@bonafide/openid4vci'
 import { sdJwtVcFormat } from '@bonafide/openid4vci/formats'
-import pg from 'pg'
+import { freePort, pgDatabase, pool } from './lib.mjs'
 
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 300)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32)
@@ -35,15 +34,6 @@ const codeOf = (link) =>
   JSON.parse(new URL(link.replace('openid-credential-offer://', 'https://x/')).searchParams.get('credential_offer')).grants[PRE][
     'pre-authorized_code'
   ]
-
-async function pool(n, c, f) {
-  let next = 0
-  await Promise.all(
-    Array.from({ length: c }, async () => {
-      while (next < n) await f(next++)
-    }),
-  )
-}
 
 /** Token, nonce and the 10 proofs of one issuance (untimed); returns the timed credential request. */
 async function prepare(handle, issuer, code) {
@@ -107,14 +97,6 @@ async function inProcess() {
   return run(handle, reqs.slice(20), 1)
 }
 
-async function freePort() {
-  const s = createServer()
-  await new Promise((r) => s.listen(0, '127.0.0.1', r))
-  const p = s.address().port
-  await new Promise((r) => s.close(r))
-  return p
-}
-
 async function agent(env, args) {
   const port = await freePort()
   // BENCH_AGENT_NODE_ARGS (e.g. --cpu-prof): node flags for the agent processes
@@ -154,24 +136,6 @@ async function agent(env, args) {
   child.kill('SIGTERM')
   await new Promise((r) => child.once('exit', r))
   return result
-}
-
-async function pgDatabase() {
-  const admin = 'postgres://postgres@127.0.0.1:5432/postgres'
-  const name = `bonafide_bench_${process.pid}_${Math.floor(Math.random() * 1e6)}`
-  const c = new pg.Client({ connectionString: admin })
-  await c.connect()
-  await c.query(`create database ${name}`)
-  await c.end()
-  return {
-    url: `postgres://postgres@127.0.0.1:5432/${name}`,
-    drop: async () => {
-      const d = new pg.Client({ connectionString: admin })
-      await d.connect()
-      await d.query(`drop database if exists ${name} with (force)`)
-      await d.end()
-    },
-  }
 }
 
 const fmt = (r) =>

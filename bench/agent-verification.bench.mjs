@@ -5,14 +5,13 @@
 // Run: npm install && node bench/agent-verification.bench.mjs
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createSafeFetcher } from '@bonafide/core'
 import { MemoryKeyStore } from '@bonafide/keys'
 import { MemoryWalletStore, sdJwtVcWalletFormat, Wallet } from '@bonafide/wallet'
-import pg from 'pg'
+import { freePort, pgDatabase, pool } from './lib.mjs'
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 200)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16)
@@ -23,23 +22,6 @@ const dcql = {
   credentials: [
     { id: 'pid', format: 'dc+sd-jwt', meta: { vct_values: ['urn:eudi:pid:1'] }, claims: [{ path: ['family_name'] }] },
   ],
-}
-
-async function freePort() {
-  const s = createServer()
-  await new Promise((r) => s.listen(0, '127.0.0.1', r))
-  const p = s.address().port
-  await new Promise((r) => s.close(r))
-  return p
-}
-
-async function pool(n, c, f) {
-  let next = 0
-  await Promise.all(
-    Array.from({ length: c }, async () => {
-      while (next < n) await f(next++)
-    }),
-  )
 }
 
 async function call(base, path, body) {
@@ -118,24 +100,6 @@ async function run(env, args) {
   }
 }
 
-async function pgDatabase() {
-  const admin = 'postgres://postgres@127.0.0.1:5432/postgres'
-  const name = `bonafide_vbench_${process.pid}_${Math.floor(Math.random() * 1e6)}`
-  const c = new pg.Client({ connectionString: admin })
-  await c.connect()
-  await c.query(`create database ${name}`)
-  await c.end()
-  return {
-    url: `postgres://postgres@127.0.0.1:5432/${name}`,
-    drop: async () => {
-      const d = new pg.Client({ connectionString: admin })
-      await d.connect()
-      await d.query(`drop database if exists ${name} with (force)`)
-      await d.end()
-    },
-  }
-}
-
 const fmt = (r) => `${r.perSecond.toFixed(1).padStart(7)} sessions/s   p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms`
 console.log(
   `Verification sessions over loopback — node ${process.version}, ${availableParallelism()} cores, ${SESSIONS} sessions, ${CONCURRENCY} concurrent wallets (create → fetch → answer → result)`,
@@ -146,7 +110,7 @@ try {
   console.log(`agent, embedded PGlite         ${fmt(embedded)}`)
   const r = {}
   for (const w of [1, 2]) {
-    const db = await pgDatabase()
+    const db = await pgDatabase('bonafide_vbench')
     try {
       r[w] = await run({ DATABASE_URL: db.url, BONAFIDE_DATA: join(dir, `pg${w}`) }, ['--workers', String(w)])
       console.log(`agent, PostgreSQL --workers ${w}  ${fmt(r[w])}`)

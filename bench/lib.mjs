@@ -59,3 +59,43 @@ export function line(label, value, target) {
   const ok = target === undefined ? '' : value >= target ? '  [meets target ≥ ' + target + ']' : '  [BELOW target ' + target + ']'
   console.log(`${label.padEnd(58)} ${value.toFixed(2)}×${ok}`)
 }
+
+/** A free TCP port on loopback. */
+export async function freePort() {
+  const { createServer } = await import('node:net')
+  const s = createServer()
+  await new Promise((r) => s.listen(0, '127.0.0.1', r))
+  const p = s.address().port
+  await new Promise((r) => s.close(r))
+  return p
+}
+
+/** Run `f(i)` for i < n with at most `c` at a time. */
+export async function pool(n, c, f) {
+  let next = 0
+  await Promise.all(
+    Array.from({ length: c }, async () => {
+      while (next < n) await f(next++)
+    }),
+  )
+}
+
+/** A fresh PostgreSQL database on 127.0.0.1 (trust auth): its URL and how to drop it. */
+export async function pgDatabase(prefix = 'bonafide_bench') {
+  const pg = (await import('pg')).default
+  const admin = 'postgres://postgres@127.0.0.1:5432/postgres'
+  const name = `${prefix}_${process.pid}_${Math.floor(Math.random() * 1e6)}`
+  const c = new pg.Client({ connectionString: admin })
+  await c.connect()
+  await c.query(`create database ${name}`)
+  await c.end()
+  return {
+    url: `postgres://postgres@127.0.0.1:5432/${name}`,
+    drop: async () => {
+      const d = new pg.Client({ connectionString: admin })
+      await d.connect()
+      await d.query(`drop database if exists ${name} with (force)`)
+      await d.end()
+    },
+  }
+}

@@ -8,26 +8,10 @@ import { join } from 'node:path'
 import { loadConfig, type RunningAgent, startAgent } from '@bonafide/agent'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPgDatabase } from '../../agent/test/databases.js'
+import { MDL, NS } from '../../agent/test/fixtures.js'
 import { SAMPLE_PID } from '../src/commands/issuer.js'
 import { cli } from './helpers.js'
 
-const NS = 'org.iso.18013.5.1'
-const MDL = {
-  [NS]: {
-    family_name: 'Mustermann',
-    given_name: 'Erika',
-    birth_date: { '$full-date': '1984-01-26' },
-    issue_date: { '$full-date': '2026-01-01' },
-    expiry_date: { '$full-date': '2036-01-01' },
-    issuing_country: 'DE',
-    issuing_authority: 'Stadt Köln',
-    document_number: 'D1234567',
-    portrait: { $bstr: 'AAEC' },
-    driving_privileges: [{ vehicle_category_code: 'B' }],
-    un_distinguishing_sign: 'D',
-    age_over_18: true,
-  },
-}
 const DCQL = {
   credentials: [
     { id: 'pid', format: 'dc+sd-jwt', meta: { vct_values: ['urn:eudi:pid:1'] }, claims: [{ path: ['family_name'] }] },

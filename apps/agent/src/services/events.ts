@@ -2,6 +2,7 @@ import type { Clock } from '@bonafide/core'
 import { z } from 'zod'
 import type { Db } from '../db/database.js'
 import { EVENT_TYPES } from './event-types.js'
+import { zPageQuery } from './pagination.js'
 import { ApiProblem } from './problem.js'
 
 export interface AgentEvent {
@@ -25,12 +26,7 @@ export const zEventQuery = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9_.:-]{1,200}$/)
     .optional(),
-  limit: z
-    .string()
-    .regex(/^\d{1,4}$/)
-    .transform(Number)
-    .refine((n) => n >= 1 && n <= 1000, '1..1000')
-    .optional(),
+  limit: zPageQuery.shape.limit,
 })
 export type EventQuery = z.output<typeof zEventQuery>
 

@@ -146,41 +146,32 @@ export class KeyService {
 
   /** The verifier's request-object key (x509_hash / x509_san_dns client ids), cached. */
   async verifier(): Promise<ActiveKey> {
-    if (this.#verifier) return this.#verifier
-    const row = await this.#db
-      .selectFrom('signing_keys')
-      .selectAll()
-      .where('role', '=', 'verifier')
-      .orderBy('created_at', 'desc')
-      .executeTakeFirstOrThrow()
-    const key = unseal(this.#kek, row.id, row.private_enc)
-    this.#verifier = {
-      id: row.id,
-      signer: createLocalSigner(key, { store: 'agent', id: row.id }, 'ES256'),
-      publicJwk: exportPublicJwk(key),
-      x5c: row.certificate ? [row.certificate] : [],
-    }
+    this.#verifier ??= await this.#load('verifier')
     return this.#verifier
   }
 
   /** The signing key in force (cached; the cache is dropped by `rotate`). */
   async active(): Promise<ActiveKey> {
-    if (this.#active) return this.#active
+    this.#active ??= await this.#load('issuer')
+    return this.#active
+  }
+
+  /** The newest unretired key of a role, opened once (the private KeyObject stays in its signer). */
+  async #load(role: 'issuer' | 'verifier'): Promise<ActiveKey> {
     const row = await this.#db
       .selectFrom('signing_keys')
       .selectAll()
-      .where('role', '=', 'issuer')
+      .where('role', '=', role)
       .where('retired_at', 'is', null)
       .orderBy('created_at', 'desc')
       .executeTakeFirstOrThrow()
     const key = unseal(this.#kek, row.id, row.private_enc)
-    this.#active = {
+    return {
       id: row.id,
       signer: createLocalSigner(key, { store: 'agent', id: row.id }, 'ES256'),
       publicJwk: exportPublicJwk(key),
       x5c: row.certificate ? [row.certificate] : [],
     }
-    return this.#active
   }
 
   /** PEM of the development root: what a wallet on this machine trusts. */

@@ -179,6 +179,12 @@ export function untrustedProblem(e: unknown, side: 'issuer' | 'verifier'): unkno
   )
 }
 
+/** Which party an error code says is not trusted (the codes of every library that checks trust), if any. */
+export function untrustedParty(code: string): 'issuer' | 'verifier' | undefined {
+  if (code === 'openid4vp.client_untrusted') return 'verifier'
+  return ISSUER_UNTRUSTED.test(code) ? 'issuer' : undefined
+}
+
 /** How to trust what was refused as untrusted (an issuer, a verifier), for the problem's `hint`. */
 export function trustHintFor(code: string): string | undefined {
   if (code === 'openid4vp.client_untrusted')
