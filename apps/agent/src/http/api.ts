@@ -120,7 +120,8 @@ export function openApiDocument(ops: readonly Operation[], o: { publicUrl: strin
     info: {
       title: 'Bonafide agent',
       version: o.version,
-      description: 'Issuance, schema registry, keys and revocation. Errors are RFC 9457 problem details with a stable `code`.',
+      description:
+        'Issuance, verification sessions, the holder wallet, trust, schema registry, keys, revocation, events and webhooks. Errors are RFC 9457 problem details with a stable `code`.',
     },
     servers: [{ url: o.publicUrl }],
     paths,
