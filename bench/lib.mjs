@@ -99,3 +99,41 @@ export async function pgDatabase(prefix = 'bonafide_bench') {
     },
   }
 }
+
+/**
+ * CPU seconds (user + system) used so far by the process `root` and all its descendants, and by every process
+ * named `postgres`, read from /proc (Linux; null elsewhere). Lets a load benchmark say credentials per CPU-second
+ * of the agent, which on a small machine shared with the database and the load generator is the honest "per core".
+ */
+export async function cpuSeconds(root) {
+  const { readdirSync, readFileSync } = await import('node:fs')
+  let entries
+  try {
+    entries = readdirSync('/proc').filter((d) => /^\d+$/.test(d))
+  } catch {
+    return null
+  }
+  const procs = []
+  for (const pid of entries) {
+    try {
+      const s = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const close = s.lastIndexOf(')')
+      const comm = s.slice(s.indexOf('(') + 1, close)
+      const f = s.slice(close + 2).split(' ') // f[0] = state (field 3), so field n is f[n - 3]
+      procs.push({ pid: Number(pid), comm, ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) })
+    } catch {
+      // the process ended while we were reading
+    }
+  }
+  const tree = new Set([root])
+  for (let grew = true; grew; ) {
+    grew = false
+    for (const p of procs)
+      if (!tree.has(p.pid) && tree.has(p.ppid)) {
+        tree.add(p.pid)
+        grew = true
+      }
+  }
+  const sum = (pred) => procs.filter(pred).reduce((a, p) => a + p.ticks, 0) / 100 // CLK_TCK is 100 on Linux
+  return { agent: sum((p) => tree.has(p.pid)), postgres: sum((p) => p.comm === 'postgres') }
+}
