@@ -109,6 +109,12 @@ export async function createAgentContext(
     const registry = new PgSchemaRegistry(db, { clock })
     await seedDefaults({ registry, configs, author: did })
     const status = new StatusService({ db, keys, clock, baseUri: `${publicUrl}/status` })
+    const trust = new TrustService({
+      db,
+      clock,
+      ownRoot: () => keys.rootPem(),
+      publish: () => (bus as ChangeBus).publish(db, 'trust'),
+    })
     const runtime = new IssuerRuntime({
       db,
       clock,
@@ -117,6 +123,8 @@ export async function createAgentContext(
       configs,
       status,
       registry,
+      trust,
+      keyAttestationProfile: config.keyAttestationProfile,
       ...(o.authorizeUser ? { authorizeUser: o.authorizeUser } : {}),
       onError: (e) => log('debug', 'protocol error', { error: String((e as Error)?.message ?? e) }),
       onIssued: (format, count) => metrics.countIssued(format, count),
@@ -127,12 +135,6 @@ export async function createAgentContext(
       publicUrl,
       createSafeFetcher({ maxBytes: 4 << 20, ...(config.insecureFetch ? { allowHttp: true, allowLoopback: true } : {}) }),
     )
-    const trust = new TrustService({
-      db,
-      clock,
-      ownRoot: () => keys.rootPem(),
-      publish: () => (bus as ChangeBus).publish(db, 'trust'),
-    })
     bus.on('configurations', () => configs.invalidate())
     bus.on('keys', () => keys.forget())
     bus.on('trust', () => trust.invalidate())
@@ -148,6 +150,7 @@ export async function createAgentContext(
       onVerified: (valid) => metrics.countVerification(valid ? 'verified' : 'verification_failed'),
     })
     const holder = new HolderService({ db, clock, kek, trust, fetcher })
+    const offers = new OfferService({ db, clock, runtime, registry })
     return {
       trust,
       verification,
@@ -167,7 +170,7 @@ export async function createAgentContext(
       status,
       credentials: new CredentialService({ db, clock }),
       runtime,
-      offers: new OfferService({ db, clock, runtime, registry }),
+      offers,
       firstAdminKey,
       logger,
       metrics,

@@ -10,6 +10,7 @@ describe('agent settings are validated once, at start', () => {
       dataDir: '.bonafide',
       databaseUrl: undefined,
       maxBodyBytes: 1 << 20,
+      keyAttestationProfile: 'openid4vci',
     })
   })
   it('reads known names only, and empty values count as unset', () => {
@@ -29,6 +30,7 @@ describe('agent settings are validated once, at start', () => {
     [{ BONAFIDE_MAX_BODY_BYTES: '10' }, 'BONAFIDE_MAX_BODY_BYTES'],
     [{ BONAFIDE_LOG: 'loud' }, 'BONAFIDE_LOG'],
     [{ HOST: 'a b' }, 'HOST'],
+    [{ BONAFIDE_KEY_ATTESTATION_PROFILE: 'eudi' }, 'BONAFIDE_KEY_ATTESTATION_PROFILE'],
   ])('a bad setting %j is a ConfigError naming %s, without echoing the value', (env, name) => {
     let err: unknown
     try {

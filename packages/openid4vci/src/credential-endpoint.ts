@@ -62,10 +62,20 @@ function resolveConfiguration(ctx: IssuerContext, r: CredentialRequest, tok: Jso
   return id
 }
 
+/** The configuration's own batch cap (§12.2.4 `batch_size` is issuer-wide; a configuration may allow fewer). */
+function batchCap(ctx: IssuerContext, configurationId: string): number {
+  const own = ctx.o.batchSizeFor?.(configurationId)
+  if (own === undefined) return ctx.o.batchSize
+  if (!Number.isInteger(own) || own < 1)
+    throw new OAuthError('server_error', 'batchSizeFor must give an integer ≥ 1', { status: 500 })
+  return Math.min(own, ctx.o.batchSize)
+}
+
 async function verifyProofs(
   ctx: IssuerContext,
   r: CredentialRequest,
   tok: JsonObject,
+  configurationId: string,
 ): Promise<{ keys: PublicJwk[]; attested: boolean }> {
   const proofs = r.proofs
   if (!proofs) throw new OAuthError('invalid_proof', 'proofs are required')
@@ -74,14 +84,19 @@ async function verifyProofs(
     throw new OAuthError('invalid_proof', 'proofs must hold exactly one supported proof type')
   const list = proofs.jwt ?? proofs.attestation ?? []
   if (list.length > ctx.o.batchSize) throw new OAuthError('invalid_credential_request', 'more proofs than batch_size')
+  const cap = batchCap(ctx, configurationId)
+  if (list.length > cap) throw new OAuthError('invalid_credential_request', "more proofs than this configuration's batch_size")
   const ka = ctx.o.keyAttestation
+  // §12.2.4 key_attestations_required, issuer-wide (`mandatory`) or for this configuration only.
+  const mandatory = ka?.mandatory === true || ctx.o.keyAttestationRequiredFor?.(configurationId) === true
+  if (mandatory && !ka) throw new OAuthError('invalid_proof', 'a key attestation is required')
   const opts = {
     issuer: ctx.o.issuer,
     clock: ctx.clock,
     algorithms: ctx.o.proofAlgorithms ?? DEFAULT_ALGS,
     ...(ctx.o.resolveProofKid ? { resolveKid: ctx.o.resolveProofKid } : {}),
     ...(typeof tok.clientId === 'string' ? { clientId: tok.clientId } : { anonymous: tok.preAuthorized === true }),
-    ...(ka ? { keyAttestation: { ...ka, mandatory: ka.mandatory ?? false, profile: ctx.o.profile ?? 'openid4vci' } } : {}),
+    ...(ka ? { keyAttestation: { ...ka, mandatory, profile: ctx.o.profile ?? 'openid4vci' } } : {}),
   }
   const verified: VerifiedProof[] = []
   for (const p of list) verified.push(proofs.jwt ? await verifyJwtProof(p, opts) : await verifyAttestationProof(p, opts))
@@ -101,8 +116,7 @@ async function verifyProofs(
       seen.add(t)
       keys.push(k)
     }
-  // Key attestations may attest more keys than we issue: only min(N, batch_size) are bound.
-  const cap = ctx.o.batchSize
+  // Key attestations may attest more keys than we issue: only min(N, batch_size, the configuration's cap) are bound.
   return { keys: keys.slice(0, cap), attested }
 }
 
@@ -214,7 +228,7 @@ export async function handleCredential(ctx: IssuerContext, req: Request): Promis
     if (!ctx.o.encryption) throw new OAuthError('invalid_encryption_parameters', 'response encryption is not supported')
     enc = parseResponseEncryption(r.credential_response_encryption, ctx.o.encryption.enc ?? ['A128GCM', 'A256GCM'])
   } else if (ctx.o.encryption?.required) throw new OAuthError('invalid_encryption_parameters', 'response encryption is required')
-  const { keys, attested } = await verifyProofs(ctx, r, tok.record)
+  const { keys, attested } = await verifyProofs(ctx, r, tok.record, configurationId)
   if (ctx.o.deferred) {
     const session = await ctx.o.store.get('session', tok.sessionId)
     if (await ctx.o.deferred.defer({ sessionId: tok.sessionId, configurationId, sessionData: sessionData(session) })) {

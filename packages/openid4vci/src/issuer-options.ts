@@ -81,12 +81,25 @@ export interface IssuerOptions {
   formats: readonly CredentialFormat[]
   /** `credential_configurations_supported`; `proof_types_supported` is filled in when absent. */
   configurations: Readonly<Record<string, JsonObject>>
-  /** `batch_credential_issuance.batch_size` (≥ 2 to advertise batches). */
+  /** `batch_credential_issuance.batch_size` (≥ 2 to advertise batches): the issuer-wide cap (§12.2.4). */
   batchSize: number
+  /**
+   * A configuration's own cap on proofs and bound keys (≤ `batchSize`; undefined = `batchSize`).
+   * Metadata has no per-configuration batch size (§12.2.4 `batch_size` is issuer-wide), so more
+   * proofs than this are refused with `invalid_credential_request`, and keys a key attestation
+   * attests beyond it are not bound.
+   */
+  batchSizeFor?: (configurationId: string) => number | undefined
   claims: (ctx: ClaimsContext) => Promise<JsonObject> | JsonObject
   /** `openid4vci` (default): a key-attested proof may be signed by any attested key; `ts3`: by attested_keys[0], without kid. */
   profile?: 'openid4vci' | 'ts3'
   keyAttestation?: KeyAttestationPolicy & { mandatory?: boolean }
+  /**
+   * Require a key attestation for some configurations only (with `keyAttestation` set and `mandatory`
+   * false): their metadata carries `key_attestations_required` (§12.2.4), and a proof without a key
+   * attestation is `invalid_proof`. Read once when the issuer is built (metadata) and per request.
+   */
+  keyAttestationRequiredFor?: (configurationId: string) => boolean
   /** Wallet attestation (`attest_jwt_client_auth`) at PAR and token endpoints. */
   clientAttestation?: { trustedProviders: X5cValidator; required?: boolean }
   /** DPoP at the token endpoint (tokens presented with a proof are bound); `nonce` demands server nonces. */

@@ -12,14 +12,18 @@ export function buildConfigurations(o: IssuerOptions, registry: FormatRegistry):
     if (typeof c.format !== 'string') throw new Openid4vciError('openid4vci.config_invalid', 'configuration needs a format')
     registry.get(c.format).validateConfiguration(c)
     const conf: JsonObject = { ...c }
+    if (o.keyAttestationRequiredFor?.(id) === true && !o.keyAttestation)
+      throw new Openid4vciError('openid4vci.config_invalid', 'a configuration requiring key attestations needs keyAttestation')
     if (conf.proof_types_supported === undefined) {
       const req = o.keyAttestation?.required
-      const kar: JsonObject | undefined = o.keyAttestation?.mandatory
-        ? {
-            ...(req?.key_storage ? { key_storage: [...req.key_storage] } : {}),
-            ...(req?.user_authentication ? { user_authentication: [...req.user_authentication] } : {}),
-          }
-        : undefined
+      // §12.2.4: present only when required, issuer-wide or for this configuration ({} = no further constraints).
+      const kar: JsonObject | undefined =
+        o.keyAttestation?.mandatory || o.keyAttestationRequiredFor?.(id) === true
+          ? {
+              ...(req?.key_storage ? { key_storage: [...req.key_storage] } : {}),
+              ...(req?.user_authentication ? { user_authentication: [...req.user_authentication] } : {}),
+            }
+          : undefined
       const jwt: JsonObject = { proof_signing_alg_values_supported: algs }
       if (kar) jwt.key_attestations_required = kar
       const pts: JsonObject = { jwt }

@@ -10,7 +10,8 @@ import {
   type Signer,
 } from '@bonafide/keys'
 import { createDpopProof } from '@bonafide/oauth2'
-import { createKeyAttestation, PROOF_TYP, type TokenSession } from '@bonafide/openid4vci'
+import { createIssuer, createKeyAttestation, MemoryIssuerStore, PROOF_TYP, type TokenSession } from '@bonafide/openid4vci'
+import { sdJwtVcFormat } from '@bonafide/openid4vci/formats'
 import { decodeSdJwt } from '@bonafide/sd-jwt'
 import { createDevChain } from '@bonafide/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -425,6 +426,92 @@ describe('OpenID4VCI over HTTP on 127.0.0.1', () => {
       } finally {
         await t.close()
       }
+    })
+  })
+
+  describe("a configuration's own batch_size and key attestation requirement", () => {
+    let t: Running
+    beforeAll(async () => {
+      t = await startIssuer({
+        trustProviders: [provider.rootPem],
+        batchSize: 10,
+        configurations: {
+          pid_sd_jwt: { format: 'dc+sd-jwt', vct: 'urn:eudi:pid:1', scope: 'pid' },
+          small: { format: 'dc+sd-jwt', vct: 'urn:example:small', scope: 'small' },
+          attested: { format: 'dc+sd-jwt', vct: 'urn:example:attested', scope: 'attested' },
+        },
+        batchSizeFor: (id) => (id === 'small' ? 3 : undefined),
+        keyAttestationRequiredFor: (id) => id === 'attested',
+      })
+    })
+    afterAll(() => t.close())
+
+    async function authFor(id: string): Promise<Record<string, string>> {
+      const o = await t.issuer.createOffer({ configurationIds: [id] })
+      const w = walletFor(t)
+      const s = await w.tokenPreAuthorized(await w.resolveIssuer(t.url), await w.resolveOffer(o.link))
+      return { authorization: `Bearer ${s.token.access_token}` }
+    }
+    async function plainProofs(n: number): Promise<string[]> {
+      const p = { aud: t.url, iat: Math.floor(Date.now() / 1000), nonce: await nonce(t) }
+      return Promise.all(Array.from({ length: n }, () => proof(newSigner(), p)))
+    }
+    const request = async (id: string, jwt: string[]) =>
+      post(`${t.url}/credential`, { credential_configuration_id: id, proofs: { jwt } }, await authFor(id))
+
+    it("§12.2.4 batch_size stays issuer-wide; §8.2 more proofs than the configuration's batch_size is invalid_credential_request", async () => {
+      const md = await walletFor(t).resolveIssuer(t.url)
+      expect(md.metadata.batch_credential_issuance?.batch_size).toBe(10)
+      const ok = await request('small', await plainProofs(3))
+      expect(ok.status).toBe(200)
+      expect(ok.json.credentials).toHaveLength(3)
+      const over = await request('small', await plainProofs(4))
+      expect(over.status).toBe(400)
+      expect(over.json.error).toBe('invalid_credential_request')
+      expect(over.json.error_description).toContain("configuration's batch_size")
+      // another configuration keeps the issuer-wide cap
+      const other = await request('pid_sd_jwt', await plainProofs(4))
+      expect(other.status).toBe(200)
+      expect(other.json.credentials).toHaveLength(4)
+    })
+
+    it("Appendix D.1 a key attestation of 5 keys binds only the first 3 under the configuration's batch_size of 3", async () => {
+      const { link } = await t.issuer.createOffer({ configurationIds: ['small'] })
+      const res = await walletFor(t).receiveOffer(link, { count: 5, keyAttestation: { attestor: provider.attestor() } })
+      expect(res.credentials).toHaveLength(3)
+      for (const c of res.credentials) {
+        const d = decodeSdJwt(String(c.credential))
+        expect((d.jwt.payload.cnf as { jwk: { x: string } }).jwk.x).toBe(c.publicJwk.x)
+      }
+      expect(t.audits.at(-1)).toMatchObject({ configurationId: 'small', count: 3, attested: true })
+    })
+
+    it('§12.2.4 key_attestations_required for one configuration: advertised there only; a plain proof is invalid_proof', async () => {
+      const md = await walletFor(t).resolveIssuer(t.url)
+      const cs = md.metadata.credential_configurations_supported
+      expect(cs.attested?.proof_types_supported?.jwt?.key_attestations_required).toEqual({})
+      expect(cs.pid_sd_jwt?.proof_types_supported?.jwt?.key_attestations_required).toBeUndefined()
+      const plain = await request('attested', await plainProofs(1))
+      expect(plain.status).toBe(400)
+      expect(plain.json.error).toBe('invalid_proof')
+      expect(plain.json.error_description).toBe('a key attestation is required')
+      const { link } = await t.issuer.createOffer({ configurationIds: ['attested'] })
+      const ok = await walletFor(t).receiveOffer(link, { count: 2, keyAttestation: { attestor: provider.attestor() } })
+      expect(ok.credentials).toHaveLength(2)
+    })
+
+    it('§12.2.4 a configuration requiring key attestations needs a key attestation policy', () => {
+      expect(() =>
+        createIssuer({
+          issuer: 'https://issuer.example',
+          store: new MemoryIssuerStore(),
+          formats: [sdJwtVcFormat({ signer: newSigner() })],
+          configurations: { attested: { format: 'dc+sd-jwt', vct: 'urn:example:attested' } },
+          batchSize: 2,
+          claims: () => PID_CLAIMS,
+          keyAttestationRequiredFor: () => true,
+        }),
+      ).toThrow(expect.objectContaining({ code: 'openid4vci.config_invalid' }))
     })
   })
 

@@ -25,6 +25,11 @@ export interface AgentConfig {
   readonly insecureFetch: boolean
   /** Per client IP on the public protocol endpoints: a burst and a refill per second; undefined = off. */
   readonly rateLimit: { readonly burst: number; readonly perSecond: number } | undefined
+  /**
+   * How a key-attested proof is signed (OpenID4VCI Appendix D.1 / F.1): `openid4vci`, by any attested key;
+   * `ts3` (EUDI TS3), by attested_keys[0] without kid.
+   */
+  readonly keyAttestationProfile: 'openid4vci' | 'ts3'
 }
 
 const zPort = z
@@ -83,6 +88,7 @@ const zSettings = z.strictObject({
     .regex(/^(off|\d{1,6}\/\d{1,6})$/, 'must be off or BURST/PER_SECOND (e.g. 120/20)')
     .refine((v) => v === 'off' || !v.split('/').some((n) => Number(n) === 0), 'must be positive')
     .default('120/20'),
+  BONAFIDE_KEY_ATTESTATION_PROFILE: z.enum(['openid4vci', 'ts3']).default('openid4vci'),
 })
 
 /** The settings the agent reads (environment names; flags map onto them). */
@@ -119,5 +125,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
       s.BONAFIDE_RATE_LIMIT === 'off'
         ? undefined
         : { burst: Number(s.BONAFIDE_RATE_LIMIT.split('/')[0]), perSecond: Number(s.BONAFIDE_RATE_LIMIT.split('/')[1]) },
+    keyAttestationProfile: s.BONAFIDE_KEY_ATTESTATION_PROFILE,
   }
 }

@@ -127,10 +127,6 @@ export class ConfigurationService {
     const r = zConfigurationInput.safeParse(input)
     if (!r.success) throw new ApiProblem(400, 'agent.configuration_invalid', 'the configuration is invalid', issuesOf(r.error))
     const c = r.data
-    if (c.keyAttestationRequired)
-      throw new ApiProblem(400, 'agent.not_supported', 'per-configuration key attestation is not supported yet', [
-        { path: '/keyAttestationRequired', message: 'not supported yet' },
-      ])
     const inserted = await this.#db
       .insertInto('credential_configurations')
       .values({

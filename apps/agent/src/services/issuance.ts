@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { type Clock, type JsonObject, OAuthError } from '@bonafide/core'
+import { createX5cValidator, type X5cValidator } from '@bonafide/jose'
 import { createIssuer, type IssuanceAuditRecord, type Issuer, type NotificationEvent } from '@bonafide/openid4vci'
 import type { SchemaRegistry } from '@bonafide/schema'
 import type { Db } from '../db/database.js'
@@ -11,6 +12,7 @@ import type { ConfigurationService, CredentialConfiguration } from './configurat
 import { buildFormats } from './formats.js'
 import type { KeyService } from './keys.js'
 import type { StatusService } from './status.js'
+import type { TrustService } from './trust.js'
 import { type HostedTypeMetadata, typeMetadataFor } from './type-metadata.js'
 
 export interface IssuanceDeps {
@@ -21,6 +23,10 @@ export interface IssuanceDeps {
   configs: ConfigurationService
   status: StatusService
   registry: SchemaRegistry
+  /** Wallet providers whose key attestations the issuer accepts (trust kind `wallet_provider`). */
+  trust: TrustService
+  /** Key-attested proofs: `openid4vci` (default, signed by any attested key) or `ts3` (by attested_keys[0]). */
+  keyAttestationProfile?: 'openid4vci' | 'ts3'
   onError?: (e: unknown) => void
   /** After a batch's records commit (metrics). */
   onIssued?: (format: string, count: number) => void
@@ -40,8 +46,20 @@ export interface IssuanceDeps {
 const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64url')}`
 
 /**
- * The OpenID4VCI issuer over the agent's database. Rebuilt when the configurations or the signing key
- * change; every protocol step's state lives in PostgreSQL, so nothing is lost on restart.
+ * Key attestations (OpenID4VCI Appendix D.1) are accepted when their x5c chains to the agent's own root
+ * (its development wallet provider, `KeyService.walletProvider()`) or to a `wallet_provider` trust entry
+ * that is a PEM CA. JWK-valued entries are skipped: a key attestation names its signer by x5c here, and a
+ * bare key cannot anchor an X.509 chain (the library's policy is an X5cValidator).
+ */
+async function walletProviderValidator(keys: KeyService, trust: TrustService): Promise<X5cValidator> {
+  const m = await trust.material()
+  const pems = m.walletProviders.filter((v) => !v.trimStart().startsWith('{'))
+  return createX5cValidator([await keys.rootPem(), ...pems])
+}
+
+/**
+ * The OpenID4VCI issuer over the agent's database. Rebuilt when the configurations, the signing key or
+ * the trust list change; every protocol step's state lives in PostgreSQL, so nothing is lost on restart.
  */
 export class IssuerRuntime {
   readonly #d: IssuanceDeps
@@ -49,6 +67,7 @@ export class IssuerRuntime {
     | {
         issuer: Issuer
         version: number
+        trustVersion: number
         keyId: string
         configs: Map<string, CredentialConfiguration>
         typeMetadata: Map<string, HostedTypeMetadata>
@@ -68,7 +87,10 @@ export class IssuerRuntime {
   }> {
     const key = await this.#d.keys.active()
     const b = this.#built
-    if (b && b.version === this.#d.configs.version && b.keyId === key.id) return b
+    const version = this.#d.configs.version
+    const trustVersion = this.#d.trust.version
+    if (b && b.version === version && b.trustVersion === trustVersion && b.keyId === key.id) return b
+    const trustedProviders = await walletProviderValidator(this.#d.keys, this.#d.trust)
     const list = await this.#d.configs.list()
     const configs = new Map(list.map((c) => [c.id, c]))
     const typeMetadata = new Map<string, HostedTypeMetadata>()
@@ -81,7 +103,13 @@ export class IssuerRuntime {
       store: this.store,
       formats: buildFormats({ key, configs, status: this.#d.status, vctIntegrity: (id) => typeMetadata.get(id)?.integrity }),
       configurations: Object.fromEntries(list.map((c) => [c.id, c.metadata])),
+      // §12.2.4: batch_size is issuer-wide (the largest); each configuration's own is enforced per request.
       batchSize: Math.max(2, ...list.map((c) => c.batchSize)),
+      batchSizeFor: (id) => configs.get(id)?.batchSize,
+      // Optional issuer-wide; required where a configuration says so (its metadata carries key_attestations_required).
+      keyAttestation: { trustedProviders, mandatory: false },
+      keyAttestationRequiredFor: (id) => configs.get(id)?.keyAttestationRequired === true,
+      profile: this.#d.keyAttestationProfile ?? 'openid4vci',
       claims: (ctx) => this.#claims(String(ctx.sessionData.issuanceId), ctx.configurationId),
       validateClaims: async (i) => {
         const c = configs.get(i.configurationId)
@@ -105,7 +133,7 @@ export class IssuerRuntime {
       display: [{ name: 'Bonafide agent', locale: 'en' }],
       ...(this.#d.onError ? { onError: this.#d.onError } : {}),
     })
-    this.#built = { issuer, version: this.#d.configs.version, keyId: key.id, configs, typeMetadata }
+    this.#built = { issuer, version, trustVersion, keyId: key.id, configs, typeMetadata }
     return this.#built
   }
 

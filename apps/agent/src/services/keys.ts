@@ -9,7 +9,10 @@ import type { Kek } from '../db/kek.js'
 
 const DAY = 86_400_000
 
-/** The key that signs credentials and status lists now, with its certificate chain (leaf only; the root is the trust anchor). */
+/**
+ * A signing key with its certificate chain (leaf only; the root is the trust anchor): the issuer key that
+ * signs credentials and status lists now, the verifier's request-object key, or the development wallet provider's.
+ */
 export interface ActiveKey {
   readonly id: string
   readonly signer: Signer
@@ -35,9 +38,18 @@ function unseal(kek: Kek, id: string, sealed: string): KeyObject {
   return createPrivateKey({ key: Buffer.from(kek.open(sealed, `signing-key:${id}`)), format: 'der', type: 'pkcs8' })
 }
 
+type Role = 'root' | 'issuer' | 'verifier' | 'wallet_provider'
+
+const SUBJECT: Record<Exclude<Role, 'root'>, string> = {
+  issuer: 'CN=Bonafide Agent Issuer, O=Bonafide, C=NL',
+  verifier: 'CN=Bonafide Agent Verifier, O=Bonafide, C=NL',
+  wallet_provider: 'CN=Bonafide Agent Development Wallet Provider, O=Bonafide, C=NL',
+}
+
 /**
  * Issuer signing keys in the database, sealed under the key-encryption key; a development root CA
- * certifies each issuer key. The Signer is the seam where a KMS or HSM plugs in instead.
+ * certifies each issuer key (and the verifier's and development wallet provider's keys). The Signer
+ * is the seam where a KMS or HSM plugs in instead.
  */
 export class KeyService {
   readonly #db: Db
@@ -46,6 +58,7 @@ export class KeyService {
   readonly #dnsNames: string[]
   #active: ActiveKey | undefined
   #verifier: ActiveKey | undefined
+  #walletProvider: Promise<ActiveKey> | undefined
   #rootPem: string | undefined
 
   readonly #publish: () => Promise<void>
@@ -81,7 +94,7 @@ export class KeyService {
     db: Db,
     k: {
       id: string
-      role: 'root' | 'issuer' | 'verifier'
+      role: Role
       key: KeyObject
       publicJwk: PublicJwk
       cert: x509.X509Certificate
@@ -124,21 +137,24 @@ export class KeyService {
     return { id, key, cert }
   }
 
-  /** A leaf key certified by the development root: the issuer's, or the verifier's (signs request objects). */
-  async #createIssuerKey(db: Db, role: 'issuer' | 'verifier' = 'issuer'): Promise<string> {
+  /**
+   * A leaf key certified by the development root: the issuer's, the verifier's (signs request objects), or
+   * the development wallet provider's (signs key attestations).
+   */
+  async #createIssuerKey(db: Db, role: Exclude<Role, 'root'> = 'issuer'): Promise<string> {
     const root = await this.#root(db)
     const key = generateKeyObject('ES256')
     const publicJwk = exportPublicJwk(key)
     const id = jwkThumbprint(publicJwk)
     const now = this.#clock.now()
     const cert = await createCertificate({
-      subject: `CN=Bonafide Agent ${role === 'issuer' ? 'Issuer' : 'Verifier'}, O=Bonafide, C=NL`,
+      subject: SUBJECT[role],
       subjectKey: key,
       subjectAlg: 'ES256',
       issuer: { certificate: root.cert, key: root.key, alg: 'ES256' },
       notBefore: new Date(now - DAY),
       notAfter: new Date(now + 365 * DAY),
-      dnsNames: this.#dnsNames,
+      ...(role === 'wallet_provider' ? {} : { dnsNames: this.#dnsNames }),
     })
     await this.#store(db, { id, role, key, publicJwk, cert, now })
     return id
@@ -150,6 +166,42 @@ export class KeyService {
     return this.#verifier
   }
 
+  /**
+   * The development wallet provider's key (role `wallet_provider`), certified by the agent's own root, so
+   * key attestations it signs (`x5c` = `[its certificate]`) chain to a root the agent's issuer trusts.
+   * Created on first use (once, whichever instance gets the lock); never published as an issuer key nor
+   * rotated. For development and the playground: a real wallet provider brings its own root (trust kind
+   * `wallet_provider`).
+   */
+  walletProvider(): Promise<ActiveKey> {
+    this.#walletProvider ??= this.#loadOrCreate('wallet_provider').catch((e: unknown) => {
+      this.#walletProvider = undefined
+      throw e
+    })
+    return this.#walletProvider
+  }
+
+  async #loadOrCreate(role: 'wallet_provider'): Promise<ActiveKey> {
+    const has = await this.#db
+      .selectFrom('signing_keys')
+      .select('id')
+      .where('role', '=', role)
+      .where('retired_at', 'is', null)
+      .executeTakeFirst()
+    if (!has)
+      await this.#db.transaction().execute(async (trx) => {
+        await sql`select pg_advisory_xact_lock(hashtext('bonafide:keys'))`.execute(trx)
+        const again = await trx
+          .selectFrom('signing_keys')
+          .select('id')
+          .where('role', '=', role)
+          .where('retired_at', 'is', null)
+          .executeTakeFirst()
+        if (!again) await this.#createIssuerKey(trx as unknown as Db, role)
+      })
+    return this.#load(role)
+  }
+
   /** The signing key in force (cached; the cache is dropped by `rotate`). */
   async active(): Promise<ActiveKey> {
     this.#active ??= await this.#load('issuer')
@@ -157,7 +209,7 @@ export class KeyService {
   }
 
   /** The newest unretired key of a role, opened once (the private KeyObject stays in its signer). */
-  async #load(role: 'issuer' | 'verifier'): Promise<ActiveKey> {
+  async #load(role: Exclude<Role, 'root'>): Promise<ActiveKey> {
     const row = await this.#db
       .selectFrom('signing_keys')
       .selectAll()
@@ -186,7 +238,10 @@ export class KeyService {
     return this.#rootPem
   }
 
-  /** Keys verifiers may need: the active one and retired ones while credentials they signed are valid. */
+  /**
+   * Keys verifiers may need: the active one and retired ones while credentials they signed are valid.
+   * Issuer keys only (never the root, verifier or wallet provider keys).
+   */
   async published(): Promise<PublishedKey[]> {
     const rows = await this.#db
       .selectFrom('signing_keys')
