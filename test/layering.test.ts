@@ -16,6 +16,7 @@ const LAYER: Record<string, number> = {
   schema: 3,
   'jwt-vc': 4,
   oauth2: 5,
+  audit: 5,
   openid4vci: 6,
   openid4vp: 6,
   wallet: 7,

@@ -1,6 +1,7 @@
 import { configCommand, credentialCommand, keyCommand, offerCommand, registryCommand } from '../admin/commands.js'
 import { requestCommand, trustCommand } from '../admin/request-commands.js'
 import type { Command } from '../io.js'
+import { audit } from './audit.js'
 import { decode } from './decode.js'
 import { demo } from './demo.js'
 import { didCommand } from './did.js'
@@ -30,6 +31,7 @@ export const commands: Command[] = [
   mdoc,
   status,
   decode,
+  audit,
   demo,
   issuerCommand,
   verifierCommand,

@@ -1,0 +1,5 @@
+export * from './audit.js'
+export { AUDIT_LIMITS, type CopyInput, detectFormat } from './detect.js'
+export * from './errors.js'
+export * from './model.js'
+export * from './records.js'
