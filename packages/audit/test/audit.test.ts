@@ -200,12 +200,19 @@ describe('W3C JWT-VC batches (OpenID4VCI 1.0 §15.4.1)', () => {
     expect(auditBatch(credentials)).toMatchObject({ verdict: 'unlinkable', format: 'jwt-vc', findings: [] })
   })
   it('§15.4.1 "time-related information … randomized or rounded": exact iat/nbf/exp in every copy link them', async () => {
-    const { credentials } = await issueJwtVcBatch({ ...base, clock, entries: [0, 1, 2].map(entry) })
+    // roundSeconds: 1 keeps the exact second, as the issuer did before it rounded to the day by default
+    const { credentials } = await issueJwtVcBatch({ ...base, clock, roundSeconds: 1, entries: [0, 1, 2].map(entry) })
     const r = auditBatch(credentials)
     expect(r.verdict).toBe('linkable')
     expect(r.findings.filter((f) => f.kind === 'audit.same_timestamp').map((f) => f.field)).toEqual(['iat', 'nbf', 'exp'])
-    const v2 = auditBatch((await issueJwtVcBatch({ ...base, version: '2.0', clock, entries: [0, 1].map(entry) })).credentials)
+    const v2 = auditBatch(
+      (await issueJwtVcBatch({ ...base, version: '2.0', clock, roundSeconds: 1, entries: [0, 1].map(entry) })).credentials,
+    )
     expect(v2.findings.map((f) => f.field)).toEqual(['iat', 'exp', 'validFrom', 'validUntil'])
+    // the default (the day) passes
+    expect(auditBatch((await issueJwtVcBatch({ ...base, clock, entries: [0, 1, 2].map(entry) })).credentials).verdict).toBe(
+      'unlinkable',
+    )
   })
   it('§15.4.1 "unique values encoded in the Credential": the same jti and sub in every copy link them', async () => {
     const copies = await Promise.all(

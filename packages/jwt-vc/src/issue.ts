@@ -59,6 +59,12 @@ export interface IssueJwtVcOptions extends JwtVcShared, JwtVcEntry {
 export interface IssueJwtVcBatchOptions extends JwtVcShared {
   entries: readonly JwtVcEntry[]
   batchId?: string
+  /**
+   * Round the issuance time down to this many seconds (default 86,400: the day), so that the copies of a batch do
+   * not share one exact-second `iat`/`nbf`/`exp` that links them (RFC 9901 §10.1 gives the same advice for
+   * SD-JWT; the SD-JWT VC and mdoc issuers round to the day too). 1 keeps the exact second.
+   */
+  roundSeconds?: number
 }
 
 export interface JwtVcBatchAudit {
@@ -229,7 +235,10 @@ export async function issueJwtVcBatch(o: IssueJwtVcBatchOptions): Promise<{ cred
   if (isJsonObject(o.credential) && (o.credential.id !== undefined || o.credential.credentialStatus !== undefined))
     throw new JwtVcError('jwt_vc.batch_entry_invalid', 'id and credentialStatus differ per credential: give them per entry')
   const random = o.random ?? systemRandom
-  const now = epochSeconds(o.clock ?? systemClock)
+  const unit = o.roundSeconds ?? 86_400
+  if (!Number.isSafeInteger(unit) || unit < 1)
+    throw new JwtVcError('jwt_vc.batch_entry_invalid', 'roundSeconds must be a whole number ≥ 1')
+  const now = Math.floor(epochSeconds(o.clock ?? systemClock) / unit) * unit
   const seenKeys = new Set<string>()
   const seenStatus = new Set<string>()
   const built = o.entries.map((e, index) => {
