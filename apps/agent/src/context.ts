@@ -18,6 +18,7 @@ import { type IssuanceDeps, IssuerRuntime } from './services/issuance.js'
 import { KeyService } from './services/keys.js'
 import { LocalFetcher } from './services/local-fetcher.js'
 import { OfferService } from './services/offers.js'
+import { PlaygroundService } from './services/playground.js'
 import { seedDefaults } from './services/seed.js'
 import { StatusService } from './services/status.js'
 import { TrustService } from './services/trust.js'
@@ -45,6 +46,8 @@ export interface AgentContext {
   readonly holder: HolderService
   readonly events: EventService
   readonly webhooks: WebhookService
+  /** The batch playground: the agent as a wallet against its own issuer. */
+  readonly playground: PlaygroundService
   /** Fetches for the agent's libraries: its own origin in process, the rest through the safe fetcher. */
   readonly fetcher: LocalFetcher
   /** The admin key created on this start (first run only), to print once. */
@@ -151,7 +154,9 @@ export async function createAgentContext(
     })
     const holder = new HolderService({ db, clock, kek, trust, fetcher })
     const offers = new OfferService({ db, clock, runtime, registry })
+    const playground = new PlaygroundService({ configs, offers, keys, fetch: fetcher.fetch, publicUrl, clock })
     return {
+      playground,
       trust,
       verification,
       holder,

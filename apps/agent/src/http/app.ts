@@ -2,11 +2,13 @@ import { Hono } from 'hono'
 import type { AgentContext } from '../context.js'
 import type { Scope } from '../services/api-keys.js'
 import { mountOperations, openApiDocument } from './api.js'
+import { mountConsole } from './console-routes.js'
 import { mountDocs } from './docs-routes.js'
 import { EVENT_OPERATIONS } from './event-routes.js'
 import { HOLDER_OPERATIONS } from './holder-routes.js'
 import { idempotency } from './idempotency.js'
 import { requestLog } from './logging.js'
+import { PLAYGROUND_OPERATIONS } from './playground-routes.js'
 import { notFoundProblem, problem, toProblem } from './problem.js'
 import { mountPublic } from './public-routes.js'
 import { rateLimit } from './rate-limit.js'
@@ -47,12 +49,20 @@ export function createApp(ctx: AgentContext): Hono {
     await next()
   })
   app.use('/v1/*', idempotency({ db: ctx.database.db, clock: ctx.clock, kek: ctx.kek, maxBodyBytes: ctx.config.maxBodyBytes }))
-  const operations = [...V1_OPERATIONS, ...VERIFIER_OPERATIONS, ...HOLDER_OPERATIONS, ...EVENT_OPERATIONS, ...WEBHOOK_OPERATIONS]
+  const operations = [
+    ...V1_OPERATIONS,
+    ...VERIFIER_OPERATIONS,
+    ...HOLDER_OPERATIONS,
+    ...EVENT_OPERATIONS,
+    ...WEBHOOK_OPERATIONS,
+    ...PLAYGROUND_OPERATIONS,
+  ]
   mountOperations(app, ctx, operations)
   const open = app as unknown as Hono
   mountPublic(open, ctx)
   const doc = openApiDocument(operations, { publicUrl: ctx.publicUrl, version: '0.1.0' })
   mountDocs(open, () => doc)
+  mountConsole(open)
   ctx.fetcher.setHandler((req) => open.fetch(req))
   return open
 }

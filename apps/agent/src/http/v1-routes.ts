@@ -47,6 +47,15 @@ const statusOps = (['revoke', 'suspend', 'reinstate'] as const).flatMap((action:
 /** The agent's REST API under /v1. */
 export const V1_OPERATIONS: readonly Operation[] = [
   op({
+    method: 'get',
+    path: '/v1/batches/{id}/audit',
+    scopes: ['issuer'],
+    tag: 'Credentials',
+    summary:
+      'Unlinkability audit of a batch from its issuance records: what colluding verifiers could use to link its copies (shared exact times, one holder key, equal or adjacent status indices, small lists)',
+    handler: ({ ctx, params }) => ctx.credentials.audit(params.id as string),
+  }),
+  op({
     method: 'post',
     path: '/v1/offers',
     scopes: ['issuer'],
@@ -96,7 +105,7 @@ export const V1_OPERATIONS: readonly Operation[] = [
     path: '/v1/credentials',
     scopes: ['issuer'],
     tag: 'Credentials',
-    summary: 'Issued-credential records (no claim values unless the configuration stores them)',
+    summary: 'Issued-credential records, newest first (no claim values unless the configuration stores them)',
     query: z.strictObject({
       batch: zIdQ,
       session: zIdQ,

@@ -1,10 +1,11 @@
+import { type AuditReport, auditRecords } from '@bonafide/audit'
 import type { Clock } from '@bonafide/core'
 import { type Bits, STATUS, StatusList } from '@bonafide/status-list'
 import type { Selectable } from 'kysely'
 import type { Db } from '../db/database.js'
 import { appendEvent } from '../db/repositories/events.js'
 import type { IssuedCredentialTable } from '../db/schema.js'
-import type { Page } from './pagination.js'
+import { decodeCursor, encodeCursor, type Page } from './pagination.js'
 import { ApiProblem, notFound } from './problem.js'
 
 export type CredentialStatus = 'valid' | 'revoked' | 'suspended'
@@ -68,10 +69,41 @@ export class CredentialService {
     if (f.batch) q = q.where('batch_id', '=', f.batch)
     if (f.session) q = q.where('session_id', '=', f.session)
     if (f.status) q = q.where('status', '=', f.status)
-    if (f.after) q = q.where('id', '>', f.after)
+    if (f.after) {
+      const [at, id] = decodeCursor(f.after)
+      q = q.where((e) => e.or([e('issued_at', '<', at), e.and([e('issued_at', '=', at), e('id', '<', id)])]))
+    }
     const limit = f.limit ?? 100
-    const items = (await q.orderBy('id').limit(limit).execute()).map(credentialOf)
-    return { items, next: items.length === limit ? (items.at(-1)?.id ?? null) : null }
+    const items = (await q.orderBy('issued_at', 'desc').orderBy('id', 'desc').limit(limit).execute()).map(credentialOf)
+    const last = items.at(-1)
+    return { items, next: items.length === limit && last ? encodeCursor(last.issuedAt, last.id) : null }
+  }
+
+  /** The unlinkability audit of one batch from its records (the agent keeps records, not the credentials). */
+  async audit(batchId: string): Promise<AuditReport & { batchId: string }> {
+    const rows = await this.#db
+      .selectFrom('issued_credentials as c')
+      .leftJoin('status_lists as l', 'l.id', 'c.status_list_id')
+      .select(['c.id', 'c.issued_at', 'c.expires_at', 'c.status_list_id', 'c.status_index', 'c.holder_key_thumbprint', 'l.size'])
+      .where('c.batch_id', '=', batchId)
+      .orderBy('c.id')
+      .execute()
+    if (!rows.length) throw notFound('batch')
+    // The records keep the exact issuance time; the credentials carry it rounded down to the day (the SD-JWT VC,
+    // mdoc and JWT-VC issuers all round by default), which is what a verifier sees and so what is audited.
+    const day = (ms: number) => Math.floor(ms / 86_400_000) * 86_400_000
+    const report = auditRecords(
+      rows.map((r) => ({
+        id: r.id,
+        issuedAt: day(Number(r.issued_at)),
+        expiresAt: day(Number(r.issued_at)) + (Number(r.expires_at) - Number(r.issued_at)),
+        statusListId: r.status_list_id,
+        statusIndex: r.status_index,
+        holderKeyThumbprint: r.holder_key_thumbprint,
+        ...(r.size !== null ? { statusListSize: Number(r.size) } : {}),
+      })),
+    )
+    return { batchId, ...report }
   }
 
   async get(id: string): Promise<IssuedCredential> {

@@ -24,9 +24,10 @@ export interface Page<T> {
   readonly next: string | null
 }
 
-const encode = (at: number, id: string) => Buffer.from(JSON.stringify([at, id])).toString('base64url')
+/** The cursor of a (time, id) position, and back (400 agent.cursor_invalid on anything else). */
+export const encodeCursor = (at: number, id: string) => Buffer.from(JSON.stringify([at, id])).toString('base64url')
 
-function decode(cursor: string): [number, string] {
+export function decodeCursor(cursor: string): [number, string] {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
     if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string') return [v[0], v[1]]
@@ -47,7 +48,7 @@ export async function pageOf<T, R extends { created_at: number; id: string }>(
   const limit = p.limit ?? 50
   let s = q
   if (p.after) {
-    const [at, id] = decode(p.after)
+    const [at, id] = decodeCursor(p.after)
     s = s.where(sql<boolean>`(${sql.ref(column)}, id) < (${at}, ${id})`)
   }
   const rows = (await s
@@ -58,5 +59,5 @@ export async function pageOf<T, R extends { created_at: number; id: string }>(
   const more = rows.length > limit
   const page = more ? rows.slice(0, limit) : rows
   const last = page.at(-1)
-  return { items: page.map(map), next: more && last ? encode(last.created_at, last.id) : null }
+  return { items: page.map(map), next: more && last ? encodeCursor(last.created_at, last.id) : null }
 }

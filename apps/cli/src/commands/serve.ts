@@ -75,6 +75,7 @@ export const serveCommand: Command = {
     io.out(
       `Bonafide agent listening on ${u}  (${agent.ctx.database.kind === 'pglite' ? `embedded database in ${agent.ctx.config.dataDir}` : 'PostgreSQL'})`,
     )
+    io.out(`  Console          ${u}/console   (issuer, verifier, web wallet, batch playground)`)
     io.out(`  API docs         ${u}/docs   (OpenAPI: ${u}/openapi.json)`)
     io.out(`  Issuer metadata  ${u}/.well-known/openid-credential-issuer`)
     io.out(`  Trust anchor     ${u}/trust-anchor.pem`)
