@@ -85,6 +85,29 @@ describe('batch playground', () => {
     expect((await call('/v1/credentials?limit=1000')).json.items.length).toBe(before)
   })
 
+  it('BONAFIDE_PLAYGROUND=false turns the playground off (404 agent.playground_disabled, nothing issued)', async () => {
+    const off = await startAgent(
+      loadConfig({
+        PORT: '0',
+        BONAFIDE_DATA: join(dir, 'off'),
+        BONAFIDE_KEK: 'e'.repeat(64),
+        BONAFIDE_LOG: 'silent',
+        BONAFIDE_PLAYGROUND: 'false',
+      }),
+    )
+    try {
+      const r = await fetch(`${off.url}/v1/playground/runs`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${off.ctx.firstAdminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ holderKeys: 2, batchSize: 2, proofs: 'jwt' }),
+      })
+      expect([r.status, ((await r.json()) as { code: string }).code]).toEqual([404, 'agent.playground_disabled'])
+      expect((await off.ctx.credentials.list({})).items).toEqual([])
+    } finally {
+      await off.close()
+    }
+  })
+
   it('GET /v1/credentials lists newest first, and its cursor pages without gaps or repeats', async () => {
     const all = (await call('/v1/credentials?limit=1000')).json.items as { id: string; issuedAt: number }[]
     expect(all.length).toBeGreaterThanOrEqual(10)

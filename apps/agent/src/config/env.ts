@@ -23,6 +23,8 @@ export interface AgentConfig {
   readonly logLevel: 'silent' | 'error' | 'info' | 'debug'
   /** Outbound fetches (other issuers, verifiers, status lists) may reach http:// and loopback: development only. */
   readonly insecureFetch: boolean
+  /** The console's batch playground (POST /v1/playground/runs): on unless BONAFIDE_PLAYGROUND=false. */
+  readonly playground: boolean
   /** Per client IP on the public protocol endpoints: a burst and a refill per second; undefined = off. */
   readonly rateLimit: { readonly burst: number; readonly perSecond: number } | undefined
   /**
@@ -83,6 +85,7 @@ const zSettings = z.strictObject({
     .default(1024 * 1024),
   BONAFIDE_LOG: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
   BONAFIDE_INSECURE_FETCH: z.enum(['true', 'false']).default('false'),
+  BONAFIDE_PLAYGROUND: z.enum(['true', 'false']).default('true'),
   BONAFIDE_RATE_LIMIT: z
     .string()
     .regex(/^(off|\d{1,6}\/\d{1,6})$/, 'must be off or BURST/PER_SECOND (e.g. 120/20)')
@@ -121,6 +124,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     maxBodyBytes: s.BONAFIDE_MAX_BODY_BYTES,
     logLevel: s.BONAFIDE_LOG,
     insecureFetch: s.BONAFIDE_INSECURE_FETCH === 'true',
+    playground: s.BONAFIDE_PLAYGROUND === 'true',
     rateLimit:
       s.BONAFIDE_RATE_LIMIT === 'off'
         ? undefined
