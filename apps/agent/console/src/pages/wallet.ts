@@ -35,7 +35,7 @@ interface Plan {
 const HIDDEN = new Set(['cnf', 'status', 'iat', 'exp', 'nbf', 'iss', 'vct', 'vct#integrity', '_sd', '_sd_alg'])
 
 export async function renderWallet(root: HTMLElement, _signal: AbortSignal, params: URLSearchParams): Promise<void> {
-  const pools = h('div', { class: 'cards', 'data-testid': 'pools' })
+  const pools = h('div', { 'data-testid': 'pools' })
   const consent = h('div')
   const log = h('div')
   const reload = async () => {
@@ -98,44 +98,48 @@ async function showPools(where: HTMLElement): Promise<void> {
   put(
     where,
     msg,
-    items.map((p) =>
-      h(
-        'article',
-        { class: `cred-card${p.low ? ' low' : ''}`, 'data-testid': `pool-${p.type}` },
-        h('h3', null, p.name),
-        h('p', { class: 'muted' }, `${p.format} · ${p.type}`),
+    h(
+      'div',
+      { class: 'cards' },
+      items.map((p) =>
         h(
-          'p',
-          { class: 'count' },
-          h('strong', { 'data-testid': 'unused' }, String(p.unused)),
-          ' unused copies',
-          p.low ? ' (low: a refill is due)' : '',
-        ),
-        h(
-          'p',
-          { class: 'muted' },
-          Object.entries(p.counts)
-            .filter(([, n]) => n > 0)
-            .map(([k, n]) => `${n} ${k}`)
-            .join(' · '),
-        ),
-        h(
-          'details',
-          null,
-          h('summary', null, 'Claims'),
-          json(Object.fromEntries(Object.entries(p.claims).filter(([k]) => !HIDDEN.has(k)))),
-        ),
-        h('p', { class: 'muted' }, `Issuer ${p.issuer}; valid until ${time(p.validUntil)}`),
-        button(
-          'Delete',
-          () =>
-            act(msg, async () => {
-              if (confirm(`Delete ${p.name} and its copies?`)) {
-                await api(`/v1/holder/pools/${p.id}`, undefined, 'DELETE')
-                await showPools(where)
-              }
-            }),
-          { class: 'small danger' },
+          'article',
+          { class: `cred-card${p.low ? ' low' : ''}`, 'data-testid': `pool-${p.type}` },
+          h('h3', null, p.name),
+          h('p', { class: 'muted' }, `${p.format} · ${p.type}`),
+          h(
+            'p',
+            { class: 'count' },
+            h('strong', { 'data-testid': 'unused' }, String(p.unused)),
+            ' unused copies',
+            p.low ? ' (low: a refill is due)' : '',
+          ),
+          h(
+            'p',
+            { class: 'muted' },
+            Object.entries(p.counts)
+              .filter(([k, n]) => n > 0 && k !== 'unused')
+              .map(([k, n]) => `${n} ${k}`)
+              .join(' · ') || 'none used yet',
+          ),
+          h(
+            'details',
+            null,
+            h('summary', null, 'Claims'),
+            json(Object.fromEntries(Object.entries(p.claims).filter(([k]) => !HIDDEN.has(k)))),
+          ),
+          h('p', { class: 'muted' }, `Issuer ${p.issuer}; valid until ${time(p.validUntil)}`),
+          button(
+            'Delete',
+            () =>
+              act(msg, async () => {
+                if (confirm(`Delete ${p.name} and its copies?`)) {
+                  await api(`/v1/holder/pools/${p.id}`, undefined, 'DELETE')
+                  await showPools(where)
+                }
+              }),
+            { class: 'small danger' },
+          ),
         ),
       ),
     ),
