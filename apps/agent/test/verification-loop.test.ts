@@ -400,6 +400,16 @@ for (const kind of ['pglite', 'postgres'] as const) {
       expect([otherTd.status, otherTd.json.code]).toEqual([400, 'agent.transaction_data_invalid'])
       expect(await count('presentation_sessions')).toBe(before)
 
+      // the public endpoints: an oversize response (1 MiB, counted while streaming) and an unknown prefix
+      const big = await fetch(`${a.agent.url}/openid4vp/x509_hash/direct_post/response`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `vp_token=${'a'.repeat((1 << 20) + 1)}`,
+      })
+      expect([big.status, ((await big.json()) as { error: string }).error]).toEqual([413, 'invalid_request'])
+      const nope = await fetch(`${a.agent.url}/openid4vp/nope/direct_post/response`, { method: 'POST', body: 'x=1' })
+      expect(nope.status).toBe(404)
+
       const s = await session(a, { dcql: { credentials: [PID_QUERY] } })
       const plan = (await a.call('/v1/holder/requests', { request: s.request })).json
       const poolsBefore = (await a.call('/v1/holder/pools')).json.items.map((p: any) => p.unused)

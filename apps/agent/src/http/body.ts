@@ -38,3 +38,17 @@ export async function readJson(c: Context, max: number): Promise<Record<string, 
   if (jsonDepth(parsed, 64) > 64) throw new ApiProblem(400, 'agent.body_malformed', 'the body is nested too deeply')
   return parsed as Record<string, unknown>
 }
+
+/** A raw body, or null when it is larger than `max` (counted while reading, not trusted from Content-Length). */
+export async function readLimited(req: Request, max: number): Promise<Uint8Array | null> {
+  if (Number(req.headers.get('content-length') ?? 0) > max) return null
+  if (!req.body) return new Uint8Array()
+  const chunks: Uint8Array[] = []
+  let n = 0
+  for await (const c of req.body as unknown as AsyncIterable<Uint8Array>) {
+    n += c.length
+    if (n > max) return null
+    chunks.push(c)
+  }
+  return Buffer.concat(chunks)
+}

@@ -1,8 +1,10 @@
 import { STATUS_LIST_CWT_MEDIA_TYPE, STATUS_LIST_JWT_MEDIA_TYPE } from '@bonafide/status-list'
-import type { Hono } from 'hono'
+import type { Context, Hono } from 'hono'
 import type { AgentContext } from '../context.js'
 import { migrationsCurrent } from '../db/migrate.js'
 import { PID_TYPE_METADATA_BYTES } from '../defaults/pid-schema.js'
+import { oauthError } from '../services/verification.js'
+import { readLimited } from './body.js'
 import { problem } from './problem.js'
 
 const json = (body: unknown, maxAge: number, type = 'application/json') =>
@@ -27,12 +29,21 @@ export function mountPublic(app: Hono, ctx: AgentContext): void {
   for (const p of OPENID_PATHS) app.all(p, (c) => issuerHandle(c.req.raw))
 
   // OpenID4VP: request_uri (GET, or POST with wallet metadata, §5.10) and response_uri, per client id prefix and mode.
-  app.on(['GET', 'POST'], '/openid4vp/:prefix/:mode/request/:id', (c) =>
-    ctx.verification.handle(c.req.param('prefix'), c.req.param('mode'), 'request', c.req.raw, c.req.param('id')),
-  )
-  app.post('/openid4vp/:prefix/:mode/response', (c) =>
-    ctx.verification.handle(c.req.param('prefix'), c.req.param('mode'), 'response', c.req.raw),
-  )
+  // Bodies (wallet metadata, the response) are read here, at most 1 MiB counted while streaming.
+  const vp = async (c: Context, what: 'request' | 'response', id?: string) => {
+    const raw = c.req.raw
+    const body = raw.method === 'POST' ? await readLimited(raw, 1 << 20) : undefined
+    if (body === null) return oauthError(413, 'the body is too large')
+    return ctx.verification.handle(
+      c.req.param('prefix') ?? '',
+      c.req.param('mode') ?? '',
+      what,
+      { method: raw.method, headers: raw.headers, body },
+      id,
+    )
+  }
+  app.on(['GET', 'POST'], '/openid4vp/:prefix/:mode/request/:id', (c) => vp(c, 'request', c.req.param('id')))
+  app.post('/openid4vp/:prefix/:mode/response', (c) => vp(c, 'response'))
 
   const jwks = async () => ({
     keys: (await ctx.keys.published()).map((k) => ({

@@ -339,37 +339,31 @@ export class VerificationService {
     return pageOf(s, q, (r) => viewOf(r as Row))
   }
 
-  /** The public OpenID4VP endpoints: request_uri (GET, POST) and response_uri, per prefix and mode. */
-  async handle(prefix: string, mode: string, what: 'request' | 'response', req: Request, id?: string): Promise<Response> {
+  /**
+   * The public OpenID4VP endpoints: request_uri (GET, POST) and response_uri, per prefix and mode. The HTTP layer
+   * has read the body (size-limited); this rebuilds the request on the library verifier's path.
+   */
+  async handle(
+    prefix: string,
+    mode: string,
+    what: 'request' | 'response',
+    req: { method: string; headers: Headers; body: Uint8Array | undefined },
+    id?: string,
+  ): Promise<Response> {
     if (!(CLIENT_ID_PREFIXES as readonly string[]).includes(prefix) || !(RESPONSE_MODES as readonly string[]).includes(mode))
       return oauthError(404, 'unknown endpoint')
     const verifier = await this.#verifier(prefix as Prefix, mode as Mode)
     const path = `${this.#base(prefix as Prefix, mode as Mode)}/${what}${id ? `/${id}` : ''}`
-    const body = req.method === 'POST' ? await readLimited(req, 1 << 20) : undefined
-    if (body === null) return oauthError(413, 'the body is too large')
-    const r = new Request(path, { method: req.method, headers: req.headers, ...(body ? { body } : {}) })
+    const r = new Request(path, { method: req.method, headers: req.headers, ...(req.body ? { body: req.body } : {}) })
     return what === 'request' ? verifier.handleRequestUri(r) : verifier.handleResponse(r)
   }
 }
 
-const oauthError = (status: number, description: string) =>
+export const oauthError = (status: number, description: string) =>
   new Response(JSON.stringify({ error: 'invalid_request', error_description: description }), {
     status,
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
   })
-
-/** The body, or null when it is larger than `max` (counted while reading, not trusted from content-length). */
-async function readLimited(req: Request, max: number): Promise<Uint8Array | null> {
-  if (Number(req.headers.get('content-length') ?? 0) > max || !req.body) return req.body ? null : new Uint8Array()
-  const chunks: Uint8Array[] = []
-  let n = 0
-  for await (const c of req.body as unknown as AsyncIterable<Uint8Array>) {
-    n += c.length
-    if (n > max) return null
-    chunks.push(c)
-  }
-  return Buffer.concat(chunks)
-}
 
 /** Parse the query strictly before anything is signed or stored; the ids transaction data may name. */
 function checkQuery(input: PresentationInput): Map<string, string> {
