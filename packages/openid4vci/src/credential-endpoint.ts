@@ -174,7 +174,8 @@ export async function issueFor(
   const notificationId = ctx.newId(16)
   await ctx.o.store.put('notification', notificationId, { sessionId, configurationId }, ctx.expiresIn(86400))
   await ctx.o.audit?.({
-    batchId: ctx.newId(12),
+    // a prefix: a base64url id may begin with '-', which command lines read as an option
+    batchId: `batch_${ctx.newId(12)}`,
     sessionId,
     configurationId,
     count: out.credentials.length,
