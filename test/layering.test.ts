@@ -14,6 +14,7 @@ const LAYER: Record<string, number> = {
   'status-list': 3,
   did: 3,
   schema: 3,
+  anoncreds: 3,
   'jwt-vc': 4,
   oauth2: 5,
   audit: 5,

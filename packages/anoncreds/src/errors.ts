@@ -1,0 +1,29 @@
+import { VcError } from '@bonafide/core'
+
+/** Error codes thrown by `@bonafide/anoncreds`. Pinned by test/error-codes.test.ts. */
+export const ANONCREDS_ERROR_CODES = [
+  'anoncreds.malformed',
+  'anoncreds.too_large',
+  'anoncreds.invalid_object',
+  'anoncreds.key_invalid',
+  'anoncreds.key_correctness_invalid',
+  'anoncreds.request_invalid',
+  'anoncreds.blinded_secret_proof_invalid',
+  'anoncreds.signature_invalid',
+  'anoncreds.signature_correctness_invalid',
+  'anoncreds.attribute_missing',
+  'anoncreds.encoding_mismatch',
+  'anoncreds.predicate_unsatisfied',
+  'anoncreds.proof_invalid',
+  'anoncreds.nonce_mismatch',
+  'anoncreds.restriction_unsatisfied',
+  'anoncreds.credential_definition_mismatch',
+  'anoncreds.schema_mismatch',
+  'anoncreds.request_unsatisfied',
+  'anoncreds.options_invalid',
+] as const
+export type AnonCredsErrorCode = (typeof ANONCREDS_ERROR_CODES)[number]
+
+export class AnonCredsError extends VcError<AnonCredsErrorCode> {
+  override name = 'AnonCredsError'
+}
