@@ -21,6 +21,12 @@ export const ANONCREDS_ERROR_CODES = [
   'anoncreds.schema_mismatch',
   'anoncreds.request_unsatisfied',
   'anoncreds.options_invalid',
+  'anoncreds.attribute_unexpected',
+  'anoncreds.unknown_identifier',
+  'anoncreds.self_attested_restricted',
+  'anoncreds.predicate_mismatch',
+  'anoncreds.timestamp_invalid',
+  'anoncreds.revocation_unsupported',
 ] as const
 export type AnonCredsErrorCode = (typeof ANONCREDS_ERROR_CODES)[number]
 

@@ -1,0 +1,7 @@
+export * from './issue.js'
+export * from './keys.js'
+export * from './proof.js'
+export * from './registry.js'
+export type * from './types.js'
+export * from './verify.js'
+export * from './witness.js'
