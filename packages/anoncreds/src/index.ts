@@ -25,7 +25,6 @@ export type {
   SubProof as ClSubProof,
 } from './cl/proof-types.js'
 export { ProofBuilder, type ProofCredential } from './cl/prover-proof.js'
-export * as clRevocation from './cl/revocation/index.js'
 export { type SignCredentialArgs, type SignedCredential, signCredential } from './cl/sign.js'
 export {
   getDelta,
@@ -60,5 +59,6 @@ export { encodeAttribute as encodeCredentialAttribute } from './encoding.js'
 export * from './errors.js'
 export * from './objects/index.js'
 export { GroupOrderElement, Pair, PointG1, PointG2, pairingParams } from './pairing/index.js'
+export * as clRevocation from './revocation/index.js'
 // the service layer over JSON objects (anoncreds-rs src/services)
 export * from './services/index.js'

@@ -3,7 +3,7 @@
  * `ProofVerifier::_verify_non_revocation_proof`): recomputes the tau list the holder committed to, to be hashed
  * with the other sub-proofs' lists into the challenge.
  */
-import { GroupOrderElement, Pair, PointG1 } from '../../pairing/groups.js'
+import { GroupOrderElement, Pair, PointG1 } from '../pairing/groups.js'
 import { createTauListValues } from './proof.js'
 import type {
   CredentialRevocationPublicKey,

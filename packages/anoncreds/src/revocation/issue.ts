@@ -3,7 +3,7 @@
  * the issuer's signature (`Issuer::_new_non_revocation_credential`) and the holder's processing
  * (`Prover::_process_non_revocation_credential`).
  */
-import { GroupOrderElement, type PointG1 } from '../../pairing/groups.js'
+import { GroupOrderElement, type PointG1 } from '../pairing/groups.js'
 import { checkRevIdx, indexPow, tailAt, tailIndex } from './registry.js'
 import type {
   CredentialRevocationPrivateKey,

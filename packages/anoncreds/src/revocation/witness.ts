@@ -1,6 +1,6 @@
 /** Witnesses (clsignatures `Witness::new`, `Witness::update`) and the holder's witness check (`_test_witness_signature`). */
-import { AnonCredsError } from '../../errors.js'
-import { GroupOrderElement, Pair, PointG2 } from '../../pairing/groups.js'
+import { AnonCredsError } from '../errors.js'
+import { GroupOrderElement, Pair, PointG2 } from '../pairing/groups.js'
 import { checkRevIdx, type TailsAccessor } from './registry.js'
 import type {
   CredentialRevocationPublicKey,

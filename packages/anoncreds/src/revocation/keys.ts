@@ -1,5 +1,5 @@
 /** Revocation key generation (clsignatures `Issuer::_new_credential_revocation_keys`, `_new_revocation_registry_keys`). */
-import { GroupOrderElement, Pair, PointG1, PointG2 } from '../../pairing/groups.js'
+import { GroupOrderElement, Pair, PointG1, PointG2 } from '../pairing/groups.js'
 import type {
   CredentialRevocationPrivateKey,
   CredentialRevocationPublicKey,

@@ -4,7 +4,7 @@
  * In a full proof the c list and tau list bytes come before the primary proof's in the Fiat–Shamir hash
  * (clsignatures hashes tau_list ‖ c_list ‖ nonce).
  */
-import { GroupOrderElement, Pair, type PointG1 } from '../../pairing/groups.js'
+import { GroupOrderElement, Pair, type PointG1 } from '../pairing/groups.js'
 import type {
   CredentialRevocationPublicKey,
   NonRevocationCredentialSignature,

@@ -8,8 +8,8 @@
  * the secret behind z).
  */
 import { createHash } from 'node:crypto'
-import { AnonCredsError } from '../../errors.js'
-import { GroupOrderElement, PointG2 } from '../../pairing/groups.js'
+import { AnonCredsError } from '../errors.js'
+import { GroupOrderElement, PointG2 } from '../pairing/groups.js'
 import type { CredentialRevocationPublicKey, RevocationKeyPrivate, RevocationRegistry, RevocationRegistryDelta } from './types.js'
 
 const MAX_U32 = 0xffffffff

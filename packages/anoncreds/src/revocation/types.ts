@@ -2,7 +2,7 @@
  * Revocation types of anoncreds-clsignatures-rs (`src/types.rs`), over the pairing groups of `../../pairing`.
  * Field names follow the Rust structs (serde JSON mapping not written yet: points/scalars serialize via toString()).
  */
-import type { GroupOrderElement, Pair, PointG1, PointG2 } from '../../pairing/groups.js'
+import type { GroupOrderElement, Pair, PointG1, PointG2 } from '../pairing/groups.js'
 
 /** `CredentialRevocationPublicKey` (the `r_key` of a credential definition). */
 export interface CredentialRevocationPublicKey {
