@@ -9,6 +9,7 @@ import { migrateToLatest } from './db/migrate.js'
 import { PgSchemaRegistry } from './db/repositories/schema-registry.js'
 import { agentLog, createLogger, type Logger } from './http/logging.js'
 import { createMetrics, type Metrics } from './http/metrics.js'
+import { AnonCredsService } from './services/anoncreds.js'
 import { ApiKeyService } from './services/api-keys.js'
 import { ConfigurationService } from './services/configurations.js'
 import { CredentialService } from './services/credentials.js'
@@ -46,6 +47,8 @@ export interface AgentContext {
   readonly holder: HolderService
   readonly events: EventService
   readonly webhooks: WebhookService
+  /** AnonCreds schemas, credential definitions (private parts sealed), offers and issuance. */
+  readonly anoncreds: AnonCredsService
   /** The batch playground: the agent as a wallet against its own issuer. */
   readonly playground: PlaygroundService
   /** Fetches for the agent's libraries: its own origin in process, the rest through the safe fetcher. */
@@ -157,6 +160,7 @@ export async function createAgentContext(
     const playground = new PlaygroundService({ configs, offers, keys, fetch: fetcher.fetch, publicUrl, clock })
     return {
       playground,
+      anoncreds: new AnonCredsService({ db, clock, kek, publicUrl, did }),
       trust,
       verification,
       holder,

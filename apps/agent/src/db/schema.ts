@@ -264,6 +264,28 @@ export interface IdempotencyKeyTable {
   expires_at: Ms
 }
 
+export interface AnonCredsSchemaTable {
+  id: string
+  issuer_id: string
+  name: string
+  version: string
+  record: Json
+  created_at: Ms
+}
+
+export interface AnonCredsCredentialDefinitionTable {
+  id: string
+  schema_id: string
+  issuer_id: string
+  tag: string
+  /** The public credential definition, as anoncreds-rs serializes it. */
+  record: Json
+  key_correctness_proof: Json
+  /** The private part, sealed under the KEK (AAD `anoncreds-cred-def:<id>`). */
+  private_enc: string
+  created_at: Ms
+}
+
 export interface DB {
   api_keys: ApiKeyTable
   signing_keys: SigningKeyTable
@@ -287,4 +309,6 @@ export interface DB {
   webhook_deliveries: WebhookDeliveryTable
   webhook_attempts: WebhookAttemptTable
   idempotency_keys: IdempotencyKeyTable
+  anoncreds_schemas: AnonCredsSchemaTable
+  anoncreds_credential_definitions: AnonCredsCredentialDefinitionTable
 }

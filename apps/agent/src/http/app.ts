@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import type { AgentContext } from '../context.js'
 import type { Scope } from '../services/api-keys.js'
+import { ANONCREDS_OPERATIONS } from './anoncreds-routes.js'
 import { mountOperations, openApiDocument } from './api.js'
 import { mountConsole } from './console-routes.js'
 import { mountDocs } from './docs-routes.js'
@@ -56,6 +57,7 @@ export function createApp(ctx: AgentContext): Hono {
     ...EVENT_OPERATIONS,
     ...WEBHOOK_OPERATIONS,
     ...PLAYGROUND_OPERATIONS,
+    ...ANONCREDS_OPERATIONS,
   ]
   mountOperations(app, ctx, operations)
   const open = app as unknown as Hono

@@ -45,6 +45,16 @@ export function mountPublic(app: Hono, ctx: AgentContext): void {
   app.on(['GET', 'POST'], '/openid4vp/:prefix/:mode/request/:id', (c) => vp(c, 'request', c.req.param('id')))
   app.post('/openid4vp/:prefix/:mode/response', (c) => vp(c, 'response'))
 
+  // AnonCreds objects by their URL identifiers (what anoncreds-rs and Credo resolve)
+  const uuid = '{[0-9a-f-]{36}}'
+  app.get(`/anoncreds/schemas/:id${uuid}`, async (c) =>
+    json(await ctx.anoncreds.schema(`${ctx.publicUrl}/anoncreds/schemas/${c.req.param('id')}`), 3600),
+  )
+  app.get(`/anoncreds/credential-definitions/:id${uuid}`, async (c) => {
+    const d = await ctx.anoncreds.credentialDefinition(`${ctx.publicUrl}/anoncreds/credential-definitions/${c.req.param('id')}`)
+    return json(d.credentialDefinition, 3600)
+  })
+
   const jwks = async () => ({
     keys: (await ctx.keys.published()).map((k) => ({
       ...k.publicJwk,

@@ -6,6 +6,7 @@ import * as m004 from './004-holder.js'
 import * as m005 from './005-webhooks.js'
 import * as m006 from './006-idempotency.js'
 import * as m007 from './007-issued-order.js'
+import * as m008 from './008-anoncreds.js'
 
 /** Every migration, in order: a static index (no directory scanning), the same on PGlite and PostgreSQL. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -16,6 +17,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '005-webhooks': m005,
   '006-idempotency': m006,
   '007-issued-order': m007,
+  '008-anoncreds': m008,
 }
 
 export const staticMigrations: MigrationProvider = { getMigrations: async () => ({ ...MIGRATIONS }) }
