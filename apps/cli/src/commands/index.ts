@@ -1,6 +1,7 @@
 import { configCommand, credentialCommand, keyCommand, offerCommand, registryCommand } from '../admin/commands.js'
 import { requestCommand, trustCommand } from '../admin/request-commands.js'
 import type { Command } from '../io.js'
+import { anoncreds } from './anoncreds.js'
 import { audit } from './audit.js'
 import { decode } from './decode.js'
 import { demo } from './demo.js'
@@ -32,6 +33,7 @@ export const commands: Command[] = [
   status,
   decode,
   audit,
+  anoncreds,
   demo,
   issuerCommand,
   verifierCommand,
