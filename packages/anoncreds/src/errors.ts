@@ -27,6 +27,7 @@ export const ANONCREDS_ERROR_CODES = [
   'anoncreds.predicate_mismatch',
   'anoncreds.timestamp_invalid',
   'anoncreds.revocation_unsupported',
+  'anoncreds.credential_revoked',
 ] as const
 export type AnonCredsErrorCode = (typeof ANONCREDS_ERROR_CODES)[number]
 

@@ -5,7 +5,8 @@ export {
   verifyBlindedCredentialSecretsCorrectnessProof,
 } from './cl/blinded-secrets.js'
 export * as bn from './cl/bn.js'
-export { challengeHash } from './cl/challenge.js'
+// revocation in the service layer (anoncreds-rs issuer.rs / prover.rs / verifier.rs with revocation)
+export { challengeHash, challengeHashBytes } from './cl/challenge.js'
 export * from './cl/constants.js'
 export { fourSquares } from './cl/four-squares.js'
 export { credentialContext, newNonce } from './cl/helpers.js'
@@ -24,6 +25,7 @@ export type {
   Proof as ClProof,
   SubProof as ClSubProof,
 } from './cl/proof-types.js'
+export type { NonRevocationProofInput } from './cl/prover-proof.js'
 export { ProofBuilder, type ProofCredential } from './cl/prover-proof.js'
 export { type SignCredentialArgs, type SignedCredential, signCredential } from './cl/sign.js'
 export {
@@ -52,6 +54,7 @@ export type {
   SignatureCorrectnessProof as ClSignatureCorrectnessProof,
 } from './cl/types.js'
 export { compareAttrNames, credentialSchema, MASTER_SECRET, nonCredentialSchema, sortedEntries } from './cl/types.js'
+export type { NonRevocationVerifyInput } from './cl/verifier-proof.js'
 export { E_HAT_MAX_BITS, ProofVerifier } from './cl/verifier-proof.js'
 export * from './encoding.js'
 // alias named after anoncreds-rs encode_credential_attribute (cl/helpers.js has its own bigint-returning encodeAttribute)
@@ -62,3 +65,24 @@ export { GroupOrderElement, Pair, PointG1, PointG2, pairingParams } from './pair
 export * as clRevocation from './revocation/index.js'
 // the service layer over JSON objects (anoncreds-rs src/services)
 export * from './services/index.js'
+export type { CreatePresentationOptions } from './services/presentation.js'
+export {
+  type CreateRevocationRegistryDefinitionResult,
+  type CredentialRevocationConfig,
+  createRevocationRegistryDefinition,
+  createRevocationStatusList,
+  type TailsWriter,
+  tailsDirectoryWriter,
+  updateRevocationStatusList,
+  updateRevocationStatusListTimestampOnly,
+} from './services/revocation-issuer.js'
+export {
+  type CredentialRevocationState,
+  parseCredentialRevocationState,
+  parseRevocationRegistryDefinitionPrivate,
+  type RevocationRegistryDefinitionPrivate,
+  zCredentialRevocationState,
+  zRevocationRegistryDefinitionPrivate,
+} from './services/revocation-objects.js'
+export { createOrUpdateRevocationState, type TailsSource } from './services/revocation-state.js'
+export * as revocationWire from './services/wire-revocation.js'

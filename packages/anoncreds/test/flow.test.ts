@@ -224,14 +224,6 @@ describe('AnonCreds v1 §Issuer Create and Publish Credential Definition Object,
     expect(Array.isArray(i1.kcp.xr_cap[0])).toBe(true)
   })
 
-  it('refuses supportRevocation until revocation is implemented', async () => {
-    await expect(
-      createCredentialDefinition(SCHEMA1_ID, i1.schema, ISSUER1, 't', { supportRevocation: true }),
-    ).rejects.toMatchObject({
-      code: 'anoncreds.revocation_unsupported',
-    })
-  })
-
   it('§Credential Offer: 80-bit nonce, no method_name, round trip', () => {
     expect(BigInt(offer1.nonce) < 1n << 80n).toBe(true)
     expect(Object.keys(offer1)).toEqual(['schema_id', 'cred_def_id', 'key_correctness_proof', 'nonce'])
@@ -447,8 +439,10 @@ describe('AnonCreds v1 §Generate Presentation', () => {
       ),
     ).toBe('anoncreds.options_invalid')
     expect(
-      thrownCode(() => createPresentation(req, [{ credential: cred1, revState: {} }], {}, requested, ls, schemas(), credDefs())),
-    ).toBe('anoncreds.revocation_unsupported')
+      thrownCode(() =>
+        createPresentation(req, [{ credential: cred1, revState: {} as never }], {}, requested, ls, schemas(), credDefs()),
+      ),
+    ).toBe('anoncreds.options_invalid')
   })
 })
 
@@ -661,12 +655,12 @@ describe('AnonCreds v1 §Verify Presentation: every check has its code', () => {
       expect(r.valid ? undefined : r.code).toBe('anoncreds.timestamp_invalid')
     })
 
-    it('rev_reg_id with a timestamp needs a non-revocation proof → revocation_unsupported (throws)', () => {
+    it('rev_reg_id with a timestamp in the interval but no non-revocation proof → proof_invalid', () => {
       const p = mutate((p) => {
         p.identifiers[0]!.timestamp = 150
         p.identifiers[0]!.rev_reg_id = 'did:web:issuer.example/resource/rev-reg'
       })
-      expect(thrownCode(() => verify(p, req, schemas(), revocable()))).toBe('anoncreds.revocation_unsupported')
+      expect(verify(p, req, schemas(), revocable())).toMatchObject({ valid: false, code: 'anoncreds.proof_invalid' })
     })
   })
 

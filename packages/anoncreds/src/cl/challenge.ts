@@ -12,5 +12,13 @@ export const bnFromBytes = (b: Uint8Array): bigint => fromBytes(b)
 
 /** hash_list_to_bignum(tau_list ‖ c_list ‖ nonce) */
 export function challengeHash(tauList: readonly bigint[], cList: readonly Uint8Array[], nonce: bigint): bigint {
-  return hashList([...tauList.map(bnToBytes), ...cList, bnToBytes(nonce)])
+  return challengeHashBytes(tauList.map(bnToBytes), cList, nonce)
+}
+
+/**
+ * The same over a tau list already in bytes: clsignatures keeps `tau_list: Vec<Vec<u8>>`, where a non-revocation
+ * sub-proof contributes point and pairing bytes ahead of its primary proof's big numbers.
+ */
+export function challengeHashBytes(tauList: readonly Uint8Array[], cList: readonly Uint8Array[], nonce: bigint): bigint {
+  return hashList([...tauList, ...cList, bnToBytes(nonce)])
 }

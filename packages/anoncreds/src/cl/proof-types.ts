@@ -4,6 +4,7 @@
  * `ge_proofs` —, `PrimaryEqualProof`, `PrimaryPredicateInequalityProof`, `AggregatedProof`) and the prover's
  * intermediate init proofs.
  */
+import type { NonRevocProof } from '../revocation/types.js'
 import type { Predicate } from './sub-proof-request.js'
 import type { BigIntMap } from './types.js'
 
@@ -38,9 +39,10 @@ export interface PrimaryProof {
   readonly ge_proofs: readonly PrimaryPredicateInequalityProof[]
 }
 
-/** One credential's part of the proof. Non-revocation proofs are not supported here. */
+/** One credential's part of the proof; `non_revoc_proof` when the credential is revocable and proven not revoked. */
 export interface SubProof {
   readonly primary_proof: PrimaryProof
+  readonly non_revoc_proof?: NonRevocProof | undefined
 }
 
 export interface AggregatedProof {

@@ -1,13 +1,22 @@
 /**
- * The prover side of the primary CL presentation proof, ported from anoncreds-clsignatures-rs `ProofBuilder`
- * (revocation excluded): per credential an equality proof (knowledge of a signature (A, e, v) over all
- * attributes, revealing some) and one inequality proof per predicate; one Fiat–Shamir challenge over all of them.
+ * The prover side of the CL presentation proof, ported from anoncreds-clsignatures-rs `ProofBuilder`
+ * (non-revocation sub-proofs from src/revocation, when given): per credential an equality proof (knowledge of a
+ * signature (A, e, v) over all attributes, revealing some) and one inequality proof per predicate; one Fiat–Shamir
+ * challenge over all of them.
  * Attributes added with `addCommonAttribute` (the link secret) share one m̃ across sub-proofs, so their m̂
  * are equal and tie the credentials to one holder.
  */
 import { AnonCredsError } from '../errors.js'
+import { cListBytes, finalizeNonRevocationProof, initNonRevocationProof, tauListBytes } from '../revocation/proof.js'
+import type {
+  CredentialRevocationPublicKey,
+  NonRevocationCredentialSignature,
+  NonRevocInitProof,
+  RevocationRegistry,
+  Witness,
+} from '../revocation/types.js'
 import { modPow } from './bn.js'
-import { bnToBytes, challengeHash } from './challenge.js'
+import { bnToBytes, challengeHashBytes } from './challenge.js'
 import {
   LARGE_ALPHATILDE,
   LARGE_E_START_VALUE,
@@ -251,7 +260,16 @@ export function checkProofCredential(cred: ProofCredential): void {
 
 interface InitProof {
   readonly primary: PrimaryInitProof
+  readonly nonRevoc: NonRevocInitProof | undefined
   readonly cred: ProofCredential
+}
+
+/** What a non-revocation sub-proof needs (clsignatures `r_credential`, `r_key`, `rev_reg`, `witness`). */
+export interface NonRevocationProofInput {
+  readonly credential: NonRevocationCredentialSignature
+  readonly publicKey: CredentialRevocationPublicKey
+  readonly registry: RevocationRegistry
+  readonly witness: Witness
 }
 
 /** clsignatures `ProofBuilder`: add sub-proofs in the order the verifier will add them, then `finalize(nonce)`. */
@@ -260,7 +278,7 @@ export class ProofBuilder {
   readonly #commonAttributes = new Map<string, bigint>()
   readonly #initProofs: InitProof[] = []
   readonly #cList: Uint8Array[] = []
-  readonly #tauList: bigint[] = []
+  readonly #tauList: Uint8Array[] = []
 
   constructor(opts: { commonAttributes?: Iterable<string>; random?: ClRandom } = {}) {
     this.#random = opts.random ?? defaultRandom
@@ -279,22 +297,34 @@ export class ProofBuilder {
     credentialSignature: PrimaryCredentialSignature,
     credentialValues: CredentialValues,
     credentialPubKey: CredentialPrimaryPublicKey,
+    nonRevocation?: NonRevocationProofInput,
   ): void {
     // BTreeSet order of the predicates: the order their commitments enter the challenge
     const req = normaliseSubProofRequest(subProofRequest)
     const cred: ProofCredential = { subProofRequest: req, credentialSchema, nonCredentialSchema, credentialValues }
     checkProofCredential(cred)
     const m2Tilde = this.#random.bits(LARGE_M2TILDE)
+    // the non-revocation commitments enter the challenge before the primary proof's (add_sub_proof_request)
+    let nonRevoc: NonRevocInitProof | undefined
+    if (nonRevocation) {
+      const { credential, registry, publicKey, witness } = nonRevocation
+      nonRevoc = initNonRevocationProof(credential, registry, publicKey, witness, m2Tilde)
+      this.#cList.push(...cListBytes(nonRevoc.c_list))
+      this.#tauList.push(...tauListBytes(nonRevoc.tau_list))
+    }
     const primary = initPrimaryProof(this.#commonAttributes, credentialPubKey, credentialSignature, cred, m2Tilde, this.#random)
     this.#cList.push(...initProofCList(primary))
-    this.#tauList.push(...initProofTauList(primary))
-    this.#initProofs.push({ primary, cred })
+    this.#tauList.push(...initProofTauList(primary).map(bnToBytes))
+    this.#initProofs.push({ primary, nonRevoc, cred })
   }
 
   finalize(nonce: Nonce): Proof {
-    const c = challengeHash(this.#tauList, this.#cList, nonce)
+    const c = challengeHashBytes(this.#tauList, this.#cList, nonce)
     return {
-      proofs: this.#initProofs.map(({ primary, cred }) => ({ primary_proof: finalizePrimaryProof(primary, c, cred) })),
+      proofs: this.#initProofs.map(({ primary, nonRevoc, cred }) => ({
+        primary_proof: finalizePrimaryProof(primary, c, cred),
+        ...(nonRevoc ? { non_revoc_proof: finalizeNonRevocationProof(nonRevoc, c) } : {}),
+      })),
       aggregated_proof: { c_hash: c, c_list: [...this.#cList] },
     }
   }

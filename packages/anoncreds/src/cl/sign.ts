@@ -33,6 +33,8 @@ export interface SignCredentialArgs {
   readonly values: CredentialValues
   readonly publicKey: CredentialPrimaryPublicKey
   readonly privateKey: CredentialPrimaryPrivateKey
+  /** The registry index of a revocable credential: it enters the credential context m2 (`sign_credential_with_revoc`). */
+  readonly revIdx?: number | undefined
 }
 
 export interface SignedCredential {
@@ -45,7 +47,7 @@ export function signCredential(args: SignCredentialArgs, random: ClRandom = defa
   const { blinded, publicKey, privateKey } = args
   verifyBlindedCredentialSecretsCorrectnessProof(blinded, args.blindedProof, args.credentialNonce, publicKey)
   checkSignableValues(publicKey, blinded, args.values)
-  const m_2 = credentialContext(args.proverId)
+  const m_2 = credentialContext(args.proverId, args.revIdx)
   const v = generateVPrimePrime(random)
   const e = generatePrimeInRange(LARGE_E_START, LARGE_E_END_RANGE, random)
   const { a, q } = signPrimaryCredential(publicKey, privateKey, m_2, args.values, v, blinded, e)

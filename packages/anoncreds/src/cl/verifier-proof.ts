@@ -1,7 +1,8 @@
 /**
  * The verifier side of the primary CL presentation proof, ported from anoncreds-clsignatures-rs
- * `ProofVerifier` (revocation excluded): recompute every t-value from the responses and the challenge, hash
- * them with the prover's commitments and the nonce, and compare with c_H.
+ * `ProofVerifier` (with the non-revocation sub-proof of src/revocation when given a registry): recompute every
+ * t-value from the responses and the challenge, hash them with the prover's commitments and the nonce, and compare
+ * with c_H.
  *
  * Structural problems (a proof that does not match the request, unequal m̂ of a common attribute, a revealed
  * value other than the expected one) throw typed errors as clsignatures returns `ProofRejected`; a proof whose
@@ -11,8 +12,11 @@
  * the credential's value).
  */
 import { AnonCredsError } from '../errors.js'
+import { tauListBytes } from '../revocation/proof.js'
+import type { CredentialRevocationPublicKey, RevocationKeyPublic, RevocationRegistry } from '../revocation/types.js'
+import { verifyNonRevocationProof } from '../revocation/verify.js'
 import { bitLength, mod, modPow } from './bn.js'
-import { challengeHash } from './challenge.js'
+import { bnToBytes, challengeHashBytes } from './challenge.js'
 import { ITERATION, LARGE_E_START_VALUE, LARGE_ETILDE } from './constants.js'
 import { inverseOr } from './helpers.js'
 import { calcTeq, calcTne, iterationKeys, mustGet, unrevealedAttrs } from './proof-helpers.js'
@@ -100,6 +104,14 @@ interface VerifiableCredential {
   readonly credentialSchema: CredentialSchema
   readonly nonCredentialSchema: NonCredentialSchema
   readonly expectedRevealed?: BigIntMap | undefined
+  readonly revocation?: NonRevocationVerifyInput | undefined
+}
+
+/** The registry state a non-revocation sub-proof is checked against (clsignatures `r_key`, `rev_key_pub`, `rev_reg`). */
+export interface NonRevocationVerifyInput {
+  readonly publicKey: CredentialRevocationPublicKey
+  readonly revKeyPublic: RevocationKeyPublic
+  readonly registry: RevocationRegistry
 }
 
 function reject(message: string, details?: Record<string, unknown>): never {
@@ -164,6 +176,7 @@ export class ProofVerifier {
     nonCredentialSchema: NonCredentialSchema,
     credentialPubKey: CredentialPrimaryPublicKey,
     expectedRevealed?: BigIntMap,
+    revocation?: NonRevocationVerifyInput,
   ): void {
     const attrs = new Set(credentialSchema.attrs)
     const asked = [...req.revealedAttrs, ...req.predicates.map((p) => p.attr_name)]
@@ -180,6 +193,7 @@ export class ProofVerifier {
       credentialSchema,
       nonCredentialSchema,
       expectedRevealed,
+      revocation,
     })
   }
 
@@ -191,13 +205,24 @@ export class ProofVerifier {
     })
     checkCommonAttributes(proof.proofs, this.#commonAttributes)
     const c = proof.aggregated_proof.c_hash
-    const tau: bigint[] = []
+    const tau: Uint8Array[] = []
     for (const [i, sub] of proof.proofs.entries()) {
       const cred = this.#credentials[i]!
       const p = sub.primary_proof
       if (!eHatInRange(p.eq_proof) || !predicatesBoundToEq(p)) return false
-      tau.push(...verifyPrimaryProof(cred.pubKey, c, p, cred.credentialSchema, cred.nonCredentialSchema, cred.subProofRequest))
+      // clsignatures skips a non-revocation proof it has no registry for, and accepts a missing one; both are refused
+      // here: the first cannot verify anyway (its c list is in the hash), the second would prove nothing about revocation
+      const nr = sub.non_revoc_proof
+      if ((nr === undefined) !== (cred.revocation === undefined)) {
+        reject(nr ? 'Non-revocation proof without a revocation registry' : 'Non-revocation proof missing', { index: i })
+      }
+      if (nr && cred.revocation) {
+        const { publicKey, registry, revKeyPublic } = cred.revocation
+        tau.push(...tauListBytes(verifyNonRevocationProof(publicKey, registry, revKeyPublic, c, p.eq_proof.m2, nr)))
+      }
+      const primary = verifyPrimaryProof(cred.pubKey, c, p, cred.credentialSchema, cred.nonCredentialSchema, cred.subProofRequest)
+      tau.push(...primary.map(bnToBytes))
     }
-    return challengeHash(tau, proof.aggregated_proof.c_list, nonce) === c
+    return challengeHashBytes(tau, proof.aggregated_proof.c_list, nonce) === c
   }
 }

@@ -1,8 +1,9 @@
 /**
  * Issuer operations over AnonCreds JSON objects, as anoncreds-rs `src/services/issuer.rs`
  * (AnonCreds v1 §Schema Publisher: Publish Schema Object, §Issuer Create and Publish Credential Definition Object,
- * §Credential Offer, §Issue Credential). Revocation is not handled yet: the options that would enable it are
- * refused with `anoncreds.revocation_unsupported`, so a later version can add them without changing signatures.
+ * §Credential Offer, §Issue Credential). Revocation registries and status lists are in revocation-issuer.ts; here
+ * a credential definition gets revocation keys (`supportRevocation`) and a credential its non-revocation part
+ * (`options.revocation`).
  */
 import { attrCommonView } from '../attribute-names.js'
 import { newNonce } from '../cl/helpers.js'
@@ -22,7 +23,9 @@ import { type CredentialOffer, parseCredentialOffer } from '../objects/credentia
 import { type CredentialRequest, credentialRequestEntropy, parseCredentialRequest } from '../objects/credential-request.js'
 import { parseSchema, type Schema } from '../objects/schema.js'
 import { zEncoded } from '../objects/wire.js'
+import { createCredentialRevocationKeys } from '../revocation/keys.js'
 import { type CredentialDefinitionPrivate, parseCredentialDefinitionPrivate } from './private-objects.js'
+import { type CredentialRevocationConfig, issueRevocationPart } from './revocation-issuer.js'
 import {
   bigOf,
   blindedProofOf,
@@ -34,6 +37,7 @@ import {
   primarySignatureJson,
   signatureCorrectnessProofJson,
 } from './wire.js'
+import { credentialRevocationPrivateKeyJson, credentialRevocationPublicKeyJson } from './wire-revocation.js'
 
 /**
  * A schema object (`create_schema`), validated as anoncreds-rs `Schema::validate` does.
@@ -44,7 +48,7 @@ export function createSchema(name: string, version: string, issuerId: string, at
 }
 
 export interface CreateCredentialDefinitionOptions {
-  /** Must be false (or absent) until revocation is supported. */
+  /** Also generate CKS revocation keys (`value.revocation`, private `r_key`), needed for revocation registries. */
   readonly supportRevocation?: boolean
 }
 
@@ -66,22 +70,24 @@ export async function createCredentialDefinition(
   tag: string,
   options: CreateCredentialDefinitionOptions = {},
 ): Promise<CreateCredentialDefinitionResult> {
-  if (options.supportRevocation) {
-    throw new AnonCredsError('anoncreds.revocation_unsupported', 'credential definitions with revocation are not supported yet')
-  }
   const parsed = parseSchema(schema)
   const keys = await createCredentialPrimaryKeys(clCredentialSchemaOf(parsed).attrs)
+  const rKeys = options.supportRevocation ? createCredentialRevocationKeys() : undefined
   const credentialDefinition = parseCredentialDefinition({
     schemaId,
     type: 'CL',
     tag,
-    value: { primary: primaryPublicKeyJson(keys.publicKey) },
+    value: {
+      primary: primaryPublicKeyJson(keys.publicKey),
+      ...(rKeys ? { revocation: credentialRevocationPublicKeyJson(rKeys.publicKey) } : {}),
+    },
     issuerId,
   })
   const { p, q } = keys.privateKey
+  const r_key = rKeys ? credentialRevocationPrivateKeyJson(rKeys.privateKey) : null
   return {
     credentialDefinition,
-    credentialDefinitionPrivate: { value: { p_key: { p: p.toString(), q: q.toString() }, r_key: null } },
+    credentialDefinitionPrivate: { value: { p_key: { p: p.toString(), q: q.toString() }, r_key } },
     keyCorrectnessProof: keyCorrectnessProofJson(keys.correctnessProof),
   }
 }
@@ -146,8 +152,8 @@ export function credentialValues(
 export interface CreateCredentialOptions {
   /** Issuer-chosen encodings by attribute name; the others are encoded with `encodeAttribute`. */
   readonly encoded?: Readonly<Record<string, string>>
-  /** Reserved for revocation (`CredentialRevocationConfig`); must be absent for now. */
-  readonly revocation?: undefined
+  /** The registry to issue a revocable credential into (`CredentialRevocationConfig`); see revocation-issuer.ts. */
+  readonly revocation?: CredentialRevocationConfig | undefined
 }
 
 /**
@@ -164,9 +170,6 @@ export function createCredential(
   rawValues: Readonly<Record<string, string>>,
   options: CreateCredentialOptions = {},
 ): Credential {
-  if (options.revocation !== undefined) {
-    throw new AnonCredsError('anoncreds.revocation_unsupported', 'revocable credentials are not supported yet')
-  }
   const credDef = parseCredentialDefinition(credentialDefinition)
   const priv = parseCredentialDefinitionPrivate(credentialDefinitionPrivate)
   const off = parseCredentialOffer(offer)
@@ -175,6 +178,7 @@ export function createCredential(
     throw new AnonCredsError('anoncreds.request_invalid', 'the request is for another credential definition than the offer')
   }
   const values = credentialValues(credDef, rawValues, options.encoded)
+  const rev = options.revocation
   const clValues = new Map<string, CredentialValue>(
     Object.entries(values).map(([name, v]) => [attrCommonView(name), { kind: 'known', value: bigOf(v.encoded) }]),
   )
@@ -187,15 +191,19 @@ export function createCredential(
     values: clValues,
     publicKey: primaryPublicKeyOf(credDef.value.primary),
     privateKey: { p: bigOf(priv.value.p_key.p), q: bigOf(priv.value.p_key.q) },
+    revIdx: rev?.registryIndex,
   })
+  const r = rev
+    ? issueRevocationPart(credDef, priv, rev, off.cred_def_id, req.blinded_ms.ur, signed.signature.m_2)
+    : { r_credential: null, rev_reg_id: null, rev_reg: null, witness: null }
   return parseCredential({
     schema_id: off.schema_id,
     cred_def_id: off.cred_def_id,
-    rev_reg_id: null,
+    rev_reg_id: r.rev_reg_id,
     values,
-    signature: { p_credential: primarySignatureJson(signed.signature), r_credential: null },
+    signature: { p_credential: primarySignatureJson(signed.signature), r_credential: r.r_credential },
     signature_correctness_proof: signatureCorrectnessProofJson(signed.correctnessProof),
-    rev_reg: null,
-    witness: null,
+    rev_reg: r.rev_reg,
+    witness: r.witness,
   })
 }

@@ -4,10 +4,12 @@
  * in order, `requested` says which credential (by index) answers each referent and whether a requested attribute
  * is revealed (`add_requested_attribute(referent, revealed)` / `add_requested_predicate(referent)`). One sub-proof
  * per credential that answers something, in `credentials` order; the link secret is the common attribute that ties
- * them to one holder. No non-revocation proofs yet: `revState` is refused with `anoncreds.revocation_unsupported`.
+ * them to one holder. A credential given with a `revState` (and its `timestamp`) gets a non-revocation proof when
+ * the request asks for one for it (a `non_revoked` interval on one of its revealed attributes or predicates, else the
+ * request's global one), as anoncreds-rs decides; its commitments enter the challenge ahead of the primary proof's.
  */
 import { attrCommonView } from '../attribute-names.js'
-import { ProofBuilder } from '../cl/prover-proof.js'
+import { type NonRevocationProofInput, ProofBuilder } from '../cl/prover-proof.js'
 import { subProofRequest } from '../cl/sub-proof-request.js'
 import { MASTER_SECRET, nonCredentialSchema } from '../cl/types.js'
 import { AnonCredsError } from '../errors.js'
@@ -16,7 +18,10 @@ import { type CredentialDefinition, parseCredentialDefinition } from '../objects
 import { type LinkSecret, parseLinkSecret } from '../objects/link-secret.js'
 import { type Presentation, parsePresentation, type RequestedProof } from '../objects/presentation.js'
 import { type PresentationRequest, parsePresentationRequest } from '../objects/presentation-request.js'
+import { parseRevocationRegistryDefinition, type RevocationRegistryDefinition } from '../objects/revocation.js'
 import { parseSchema, type Schema } from '../objects/schema.js'
+import { isWitnessValid } from '../revocation/witness.js'
+import { type CredentialRevocationState, parseCredentialRevocationState } from './revocation-objects.js'
 import {
   bigOf,
   clCredentialSchemaOf,
@@ -26,13 +31,29 @@ import {
   primarySignatureOf,
   proofJson,
 } from './wire.js'
+import {
+  credentialRevocationPublicKeyOf,
+  nonRevocationCredentialSignatureOf,
+  revocationKeyPublicOf,
+  revocationRegistryOf,
+  witnessOf,
+} from './wire-revocation.js'
 
 /** One `add_credential` call. `timestamp` and `revState` go together (anoncreds-rs `PresentCredentials::validate`). */
 export interface PresentCredential {
   readonly credential: Credential
   readonly timestamp?: number | undefined
-  /** `CredentialRevocationState`: reserved for non-revocation proofs, not supported yet. */
-  readonly revState?: unknown
+  /** `CredentialRevocationState` (see `createOrUpdateRevocationState`), for a non-revocation proof at `timestamp`. */
+  readonly revState?: CredentialRevocationState | undefined
+}
+
+export interface CreatePresentationOptions {
+  /**
+   * Registry definitions by id: when given for a credential's `rev_reg_id`, its witness is checked against the
+   * revocation state's accumulator first, and a credential not in it fails with `anoncreds.credential_revoked`
+   * instead of producing a presentation no verifier accepts.
+   */
+  readonly revocationRegistryDefinitions?: Readonly<Record<string, RevocationRegistryDefinition>>
 }
 
 /** Which credential (index into `credentials`) answers each referent of the request. */
@@ -44,6 +65,7 @@ export interface RequestedCredentials {
 interface Present {
   readonly credential: Credential
   readonly timestamp: number | undefined
+  readonly revState: CredentialRevocationState | undefined
   readonly attributes: Array<[string, boolean]>
   readonly predicates: string[]
 }
@@ -58,10 +80,11 @@ function collect(
   req: PresentationRequest,
 ): Present[] {
   const presents: Present[] = credentials.map((c) => {
-    if (c.revState !== undefined)
-      throw new AnonCredsError('anoncreds.revocation_unsupported', 'revocation states are not supported yet')
-    if (c.timestamp !== undefined) misuse('Either timestamp and revocation state must be presented, or neither')
-    return { credential: parseCredential(c.credential), timestamp: c.timestamp, attributes: [], predicates: [] }
+    if ((c.revState === undefined) !== (c.timestamp === undefined)) {
+      misuse('Either timestamp and revocation state must be presented, or neither')
+    }
+    const revState = c.revState === undefined ? undefined : parseCredentialRevocationState(c.revState)
+    return { credential: parseCredential(c.credential), timestamp: c.timestamp, revState, attributes: [], predicates: [] }
   })
   const at = (i: number, referent: string): Present =>
     presents[i] ?? misuse('cred_id is not an index into credentials', { referent })
@@ -127,11 +150,56 @@ function subProofRequestOf(p: Present, req: PresentationRequest) {
   return subProofRequest({ revealedAttrs: revealed.map(attrCommonView), predicates })
 }
 
+/** `get_non_revoked_interval` is Some: a revocable credential with a local (revealed/predicate) or global interval. */
+function nonRevokedRequested(p: Present, req: PresentationRequest): boolean {
+  if (p.credential.rev_reg_id == null) return false
+  const local = [
+    ...p.attributes.filter(([, revealed]) => revealed).map(([r]) => req.requested_attributes![r]!.non_revoked),
+    ...p.predicates.map((r) => req.requested_predicates![r]!.non_revoked),
+  ]
+  return local.some((i) => i != null) || req.non_revoked != null
+}
+
+/** The non-revocation sub-proof input of a credential, or undefined when none is asked for or no state is given. */
+function nonRevocationOf(
+  p: Present,
+  req: PresentationRequest,
+  credDef: CredentialDefinition,
+  defs: Readonly<Record<string, RevocationRegistryDefinition>> | undefined,
+): NonRevocationProofInput | undefined {
+  const { credential: cred, revState } = p
+  if (revState === undefined || !nonRevokedRequested(p, req)) return undefined
+  if (cred.signature.r_credential == null || credDef.value.revocation == null) {
+    misuse('revocation state for a credential that is not revocable', { rev_reg_id: cred.rev_reg_id })
+  }
+  const input: NonRevocationProofInput = {
+    credential: nonRevocationCredentialSignatureOf(cred.signature.r_credential!),
+    publicKey: credentialRevocationPublicKeyOf(credDef.value.revocation!),
+    registry: revocationRegistryOf(revState.rev_reg),
+    witness: witnessOf(revState.witness),
+  }
+  const id = cred.rev_reg_id!
+  if (defs && Object.hasOwn(defs, id)) {
+    const z = revocationKeyPublicOf(parseRevocationRegistryDefinition(defs[id]).value.publicKeys.accumKey)
+    if (!isWitnessValid(input.credential, input.publicKey, z, input.registry, input.witness)) {
+      throw new AnonCredsError(
+        'anoncreds.credential_revoked',
+        'the credential is not in the accumulator of its revocation state',
+        {
+          details: { rev_reg_id: id, timestamp: revState.timestamp },
+        },
+      )
+    }
+  }
+  return input
+}
+
 /**
  * Builds the presentation (`create_presentation`). Throws `anoncreds.predicate_unsatisfied` when a credential's
  * value does not satisfy a requested predicate, `anoncreds.attribute_missing` when a credential lacks a requested
  * attribute, and `anoncreds.options_invalid` for inconsistent arguments (unknown referents or cred_id, a schema or
- * credential definition not given, nothing presented).
+ * credential definition not given, nothing presented, a revocation state for a credential that is not revocable),
+ * and `anoncreds.credential_revoked` when `options.revocationRegistryDefinitions` shows a revoked credential.
  * @example createPresentation(request, [{ credential }], {}, { requested_attributes: { a: { cred_id: 0, revealed: true } } },
  *   linkSecret, { [credential.schema_id]: schema }, { [credential.cred_def_id]: credDef })
  */
@@ -143,6 +211,7 @@ export function createPresentation(
   linkSecret: LinkSecret,
   schemas: Readonly<Record<string, Schema>>,
   credentialDefinitions: Readonly<Record<string, CredentialDefinition>>,
+  options: CreatePresentationOptions = {},
 ): Presentation {
   const req = parsePresentationRequest(presentationRequest)
   const secret = bigOf(parseLinkSecret(linkSecret))
@@ -174,6 +243,7 @@ export function createPresentation(
       primarySignatureOf(cred.signature.p_credential),
       clCredentialValuesOf(cred.values, secret),
       primaryPublicKeyOf(credDef.value.primary),
+      nonRevocationOf(p, req, credDef, options.revocationRegistryDefinitions),
     )
     return {
       schema_id: cred.schema_id,

@@ -4,7 +4,6 @@
  * `get_requested_non_revoked_interval`, `NonRevokedInterval::compare_and_set` / `update_with_override` /
  * `is_valid`). Only credential definitions with revocation keys are checked, as in anoncreds-rs.
  */
-import { AnonCredsError } from '../errors.js'
 import type { CredentialDefinition } from '../objects/credential-definition.js'
 import { type CheckContext, reject } from './verifier-checks.js'
 
@@ -26,7 +25,7 @@ export function narrowInterval(a: Interval | undefined, b: Interval | null | und
 }
 
 /** The interval that applies to the credential at `index` (`check_non_revoked_interval` before `is_valid`). */
-function intervalFor(ctx: CheckContext, index: number, revRegId: string | null, override?: NonRevokedIntervalOverride) {
+export function intervalFor(ctx: CheckContext, index: number, revRegId: string | null, override?: NonRevokedIntervalOverride) {
   const { presentation: p, request: req } = ctx
   const rp = p.requested_proof
   let interval: Interval | undefined
@@ -46,8 +45,8 @@ function intervalFor(ctx: CheckContext, index: number, revRegId: string | null, 
 
 /**
  * For each credential whose definition supports revocation: a timestamp is required when an interval applies and
- * must lie in it (`anoncreds.timestamp_invalid`). With `now`, no timestamp may lie in the future. A credential with
- * a revocation registry and a timestamp would need a non-revocation proof: `anoncreds.revocation_unsupported`.
+ * must lie in it (`anoncreds.timestamp_invalid`). With `now`, no timestamp may lie in the future. The
+ * non-revocation proof itself is checked in verifier-revocation.ts.
  */
 export function checkTimestamps(
   ctx: CheckContext,
@@ -67,9 +66,6 @@ export function checkTimestamps(
       if (timestamp! < (interval.from ?? 0) || (interval.to != null && timestamp! > interval.to)) {
         reject('anoncreds.timestamp_invalid', 'identifier timestamp outside the non-revoked interval', { index })
       }
-    }
-    if (id.rev_reg_id != null && timestamp !== undefined) {
-      throw new AnonCredsError('anoncreds.revocation_unsupported', 'non-revocation proofs are not verified yet')
     }
   })
 }

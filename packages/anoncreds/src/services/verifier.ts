@@ -4,18 +4,16 @@
  * a request mixing `issuer_id` and `issuer_did` restrictions) throws `AnonCredsError`; a well-formed presentation
  * that does not verify returns `{ valid: false, code, reason }` with the code of the first failed check.
  *
- * Revocation is not verified yet. As anoncreds-rs without revocation data: for a credential definition without
- * revocation keys every `non_revoked` interval is ignored; with revocation keys, a timestamp is required and must lie
- * in the interval that applies (the attribute/predicate interval, else — only for a credential with a revocation
- * registry — the request's global one). A sub-proof that carries a non-revocation proof, or an identifier with both
- * `rev_reg_id` and `timestamp` (for which anoncreds-rs needs registry data), throws
- * `anoncreds.revocation_unsupported`; `revocationRegistryDefinitions` / `revocationStatusLists` are accepted for
- * that later extension and not used.
+ * Revocation as anoncreds-rs: for a credential definition without revocation keys every `non_revoked` interval is
+ * ignored; with revocation keys, a timestamp is required and must lie in the interval that applies (the
+ * attribute/predicate interval, else — only for a credential with a revocation registry — the request's global one,
+ * `from` lowered by `nonRevokedIntervalOverride`). A non-revocation proof is verified against the accumulator of the
+ * registry's status list at the identifier's timestamp, inside the aggregated challenge (verifier-revocation.ts).
  */
 import { attrCommonView } from '../attribute-names.js'
 import { subProofRequest } from '../cl/sub-proof-request.js'
 import { MASTER_SECRET, nonCredentialSchema } from '../cl/types.js'
-import { ProofVerifier } from '../cl/verifier-proof.js'
+import { type NonRevocationVerifyInput, ProofVerifier } from '../cl/verifier-proof.js'
 import { AnonCredsError, type AnonCredsErrorCode } from '../errors.js'
 import { type CredentialDefinition, parseCredentialDefinition } from '../objects/credential-definition.js'
 import { LEGACY_DID_IDENTIFIER, tryParseIdentifier } from '../objects/identifiers.js'
@@ -35,6 +33,7 @@ import {
   type ResolvedSubProof,
   reject,
 } from './verifier-checks.js'
+import { parseRevocationRegistryDefinitions, resolveRevocation, revocationRegistryMap } from './verifier-revocation.js'
 import { checkTimestamps, type NonRevokedIntervalOverride } from './verifier-timestamps.js'
 import { bigOf, clCredentialSchemaOf, clProofOf, primaryPublicKeyOf } from './wire.js'
 
@@ -144,10 +143,15 @@ function resolveSubProofs(p: Presentation, schemas: Map<string, Schema>, credDef
 }
 
 /** The CL check of the aggregated proof, sub-proof requests built from the proof itself as anoncreds-rs does. */
-function verifyProof(p: Presentation, req: PresentationRequest, subs: ReturnType<typeof resolveSubProofs>): void {
+function verifyProof(
+  p: Presentation,
+  req: PresentationRequest,
+  subs: ReturnType<typeof resolveSubProofs>,
+  revocation: readonly (NonRevocationVerifyInput | undefined)[],
+): void {
   try {
     const verifier = new ProofVerifier({ commonAttributes: [MASTER_SECRET] })
-    for (const sub of subs) {
+    for (const [i, sub] of subs.entries()) {
       const eq = sub.proof.primary_proof.eq_proof
       const revealedAttrs = Object.keys(eq.revealed_attrs).map(attrCommonView)
       const predicates = sub.proof.primary_proof.ge_proofs.map((ge) => ({
@@ -160,6 +164,8 @@ function verifyProof(p: Presentation, req: PresentationRequest, subs: ReturnType
         clCredentialSchemaOf(sub.schema),
         nonCredentialSchema(),
         pk,
+        undefined,
+        revocation[i],
       )
     }
     if (!verifier.verify(clProofOf(p.proof), bigOf(req.nonce)))
@@ -174,7 +180,8 @@ function verifyProof(p: Presentation, req: PresentationRequest, subs: ReturnType
 
 /**
  * Verifies `presentation` against `presentationRequest` with the schemas and credential definitions the verifier
- * resolved for the presentation's identifiers (maps keyed by id).
+ * resolved for the presentation's identifiers (maps keyed by id), and — for revocable credentials — the revocation
+ * registry definitions (keyed by id) and the status lists at the identifiers' timestamps.
  * @example const r = verifyPresentation(presentation, request, { [schemaId]: schema }, { [credDefId]: credDef })
  * if (!r.valid) console.log(r.code) // e.g. 'anoncreds.restriction_unsatisfied'
  */
@@ -187,16 +194,13 @@ export function verifyPresentation(
   revocationStatusLists?: readonly RevocationStatusList[],
   options: VerifyPresentationOptions = {},
 ): VerifyPresentationResult {
-  void revocationRegistryDefinitions
-  void revocationStatusLists
   const p = parsePresentation(presentation)
   const req = parsePresentationRequest(presentationRequest)
   const schemaMap = parseMap(schemas, (v) => parseSchema(v))
   const credDefMap = parseMap(credentialDefinitions, (v) => parseCredentialDefinition(v))
   checkRequestTags(req)
-  if (p.proof.proofs.some((s) => s.non_revoc_proof != null)) {
-    throw new AnonCredsError('anoncreds.revocation_unsupported', 'non-revocation proofs are not verified yet')
-  }
+  const revRegDefs = parseRevocationRegistryDefinitions(revocationRegistryDefinitions)
+  const registries = revocationRegistryMap(revocationStatusLists)
   try {
     const subProofs = resolveSubProofs(p, schemaMap, credDefMap)
     const ctx: CheckContext = { presentation: p, request: req, subProofs }
@@ -206,12 +210,10 @@ export function verifyPresentation(
     checkUnrevealed(ctx)
     checkRestrictions(ctx)
     checkPredicates(ctx)
-    checkTimestamps(
-      ctx,
-      subProofs.map((s) => s.credDef),
-      options,
-    )
-    verifyProof(p, req, subProofs)
+    const credDefs = subProofs.map((s) => s.credDef)
+    checkTimestamps(ctx, credDefs, options)
+    const revocation = resolveRevocation(ctx, credDefs, revRegDefs, registries, options.nonRevokedIntervalOverride)
+    verifyProof(p, req, subProofs, revocation)
     return { valid: true }
   } catch (e) {
     if (e instanceof AnonCredsError && REJECTIONS.has(e.code)) {

@@ -30,6 +30,7 @@ import type { KeyCorrectnessProof } from '../objects/credential-definition.js'
 import type { PredicateType } from '../objects/presentation-request.js'
 import type { Schema } from '../objects/schema.js'
 import { decimalToBigInt } from '../objects/wire.js'
+import { type NonRevocProofJson, nonRevocProofJson, nonRevocProofOf } from './wire-revocation.js'
 
 type Dec = string
 type DecRecord = Record<string, Dec>
@@ -217,7 +218,7 @@ export interface SubProofJson {
       predicate: { attr_name: string; p_type: ClPredicateType; value: number }
     }>
   }
-  non_revoc_proof?: unknown
+  non_revoc_proof?: Parameters<typeof nonRevocProofOf>[0] | null | undefined
 }
 
 export interface ProofJson {
@@ -251,10 +252,11 @@ function geProofOf(json: SubProofJson['primary_proof']['ge_proofs'][number]): Pr
   }
 }
 
-/** The primary part of a presentation's proof. Non-revocation proofs are the caller's concern (see verifier.ts). */
+/** A presentation's proof, with each sub-proof's `non_revoc_proof` when present. */
 export function clProofOf(json: ProofJson): ClProof {
   const proofs: SubProof[] = json.proofs.map((p) => ({
     primary_proof: { eq_proof: eqProofOf(p.primary_proof.eq_proof), ge_proofs: p.primary_proof.ge_proofs.map(geProofOf) },
+    ...(p.non_revoc_proof != null ? { non_revoc_proof: nonRevocProofOf(p.non_revoc_proof) } : {}),
   }))
   return {
     proofs,
@@ -265,7 +267,7 @@ export function clProofOf(json: ProofJson): ClProof {
   }
 }
 
-function subProofJson(p: SubProof): SubProofJson & { non_revoc_proof: null } {
+function subProofJson(p: SubProof): SubProofJson & { non_revoc_proof: NonRevocProofJson | null } {
   const eq = p.primary_proof.eq_proof
   return {
     primary_proof: {
@@ -286,7 +288,7 @@ function subProofJson(p: SubProof): SubProofJson & { non_revoc_proof: null } {
         predicate: { attr_name: ge.predicate.attr_name, p_type: ge.predicate.p_type, value: ge.predicate.value },
       })),
     },
-    non_revoc_proof: null,
+    non_revoc_proof: p.non_revoc_proof ? nonRevocProofJson(p.non_revoc_proof) : null,
   }
 }
 
