@@ -5,7 +5,7 @@
  * unsigned big-endian, minimal length; zero is the empty string, see `toBytes`).
  */
 import { Buffer } from 'node:buffer'
-import { createDiffieHellman, createHash, randomBytes, randomInt } from 'node:crypto'
+import { createDiffieHellman, createHash, type DiffieHellman, randomBytes, randomInt } from 'node:crypto'
 
 /**
  * Big-endian magnitude bytes of minimal length, exactly as clsignatures' default (OpenSSL) backend
@@ -32,10 +32,32 @@ export const mod = (a: bigint, n: bigint): bigint => {
   return r < 0n ? r + n : r
 }
 
+/**
+ * One Diffie-Hellman object per modulus, kept: constructing one runs OpenSSL's DH_check, a primality test of the
+ * modulus that costs as much as an exponentiation. `computeSecret(base)` with the exponent as private key is
+ * base^exp mod n. A few moduli are in use at a time (the issuers' keys), so a small bound suffices.
+ */
+const dhByModulus = new Map<bigint, DiffieHellman>()
+const DH_CACHE = 64
+
+function dhFor(n: bigint): DiffieHellman {
+  let dh = dhByModulus.get(n)
+  if (!dh) {
+    if (dhByModulus.size >= DH_CACHE) dhByModulus.delete(dhByModulus.keys().next().value as bigint)
+    dh = createDiffieHellman(Buffer.from(toBytes(n)), Buffer.from([2]))
+    dhByModulus.set(n, dh)
+  }
+  return dh
+}
+
 function fastPow(base: bigint, exp: bigint, n: bigint): bigint {
-  const dh = createDiffieHellman(Buffer.from(toBytes(n)), Buffer.from(toBytes(base)))
+  // computeSecret refuses the public values 0, 1 and n-1; the caller has taken 0 and 1 out
+  if (base === n - 1n) return exp & 1n ? base : 1n
+  const dh = dhFor(n)
   dh.setPrivateKey(Buffer.from(toBytes(exp)))
-  return fromBytes(dh.generateKeys())
+  const r = dh.computeSecret(Buffer.from(toBytes(base)))
+  if (r.length === 0) throw new RangeError('OpenSSL returned no result for this modulus')
+  return fromBytes(r)
 }
 
 /** How many modular exponentiations OpenSSL did (the benchmark compares each operation with as many bare ones). */
@@ -50,8 +72,9 @@ export function modPow(base: bigint, exp: bigint, n: bigint): bigint {
   if (exp === 0n) return 1n
   if (b === 0n) return 0n
   if (b === 1n) return 1n
-  // OpenSSL's DH wants an odd modulus and a base ≥ 2; everything else (tiny moduli) goes the slow way
-  if (n & 1n && n > 3n) {
+  // OpenSSL's DH wants an odd modulus of at least 512 bits (below that it computes nothing and says nothing);
+  // smaller or even moduli go the slow way
+  if (n & 1n && n >= 1n << 511n) {
     counters.modPow++
     return fastPow(b, exp, n)
   }
