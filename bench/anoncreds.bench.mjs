@@ -2,7 +2,10 @@
 // credential definition, issue, present (1 credential, 3 revealed, 1 predicate) and verify, each next to the same
 // number of bare 2048-bit modular exponentiations done the fastest way Node offers (OpenSSL BN_mod_exp behind a
 // Diffie-Hellman object: the limit for this arithmetic). Also where the time goes (exponentiations vs the rest)
-// and, for scale, BigInt square-and-multiply. Run: npm install && node bench/anoncreds.bench.mjs
+// and, for scale, BigInt square-and-multiply. Then the same with revocation (a CL_ACCUM registry of 100: issue a
+// revocable credential, present with a non-revocation proof, verify), whose extra cost is pairing-group arithmetic
+// over BigInt (BN254, not counted as exponentiations), with the time of one pairing and how many a verification does.
+// Run: npm install && node bench/anoncreds.bench.mjs
 import { createDiffieHellman } from 'node:crypto'
 import {
   bn,
@@ -11,8 +14,14 @@ import {
   createCredentialOffer,
   createCredentialRequest,
   createLinkSecret,
+  createOrUpdateRevocationState,
   createPresentation,
+  createRevocationRegistryDefinition,
+  createRevocationStatusList,
   createSchema,
+  Pair,
+  PointG1,
+  PointG2,
   processCredential,
   verifyPresentation,
 } from '@bonafide/anoncreds'
@@ -37,17 +46,19 @@ async function timed(f, rounds) {
   return { ms: median(ms), spread: spread(ms), pows: median(pows) }
 }
 
-// the limit: `count` exponentiations mod a 2048-bit odd modulus with 2048-bit exponents, fresh DH object each (as ours)
+// the limit: `count` exponentiations mod a 2048-bit odd modulus with 2048-bit exponents
 const n = bn.randomBits(2048) | (1n << 2047n) | 1n
 const bases = Array.from({ length: 64 }, () => bn.randomBits(2040))
 const exps = Array.from({ length: 64 }, () => bn.randomBits(2048))
 const buf = (x) => Buffer.from(bn.toBytes(x))
+// the fastest way: one DH object for the modulus (made once: its constructor tests the modulus for primality),
+// then computeSecret(base) with the exponent as private key — what bn.modPow does
+const limitDh = createDiffieHellman(buf(n), Buffer.from([2]))
 function bareModExp(count) {
   const t0 = performance.now()
   for (let i = 0; i < count; i++) {
-    const dh = createDiffieHellman(buf(n), buf(bases[i % 64]))
-    dh.setPrivateKey(buf(exps[i % 64]))
-    dh.generateKeys()
+    limitDh.setPrivateKey(buf(exps[i % 64]))
+    limitDh.computeSecret(buf(bases[i % 64]))
   }
   return performance.now() - t0
 }
@@ -112,17 +123,121 @@ console.log(
 console.log(
   `one 2048-bit modular exponentiation: ${perModExp.toFixed(2)} ms by OpenSSL (the limit), ${perSlow.toFixed(1)} ms by BigInt square-and-multiply (${(perSlow / perModExp).toFixed(1)}×)`,
 )
+function row(label, r) {
+  const limit = r.pows * perModExp
+  console.log(
+    `${label.padEnd(50)} ${r.ms.toFixed(1).padStart(8)} ms (±${((r.spread * 100) / 2).toFixed(0)}%)  ${String(r.pows).padStart(4)} exponentiations = ${limit.toFixed(1).padStart(7)} ms at the limit  → ${(limit / r.ms).toFixed(2)}× of the limit`,
+  )
+}
 for (const [label, r] of [
   ['create credential definition', def],
   ['issue (offer, request, sign, process)', issue],
   ['present (1 credential, 3 revealed, 1 predicate)', present],
   ['verify it', verify],
 ]) {
-  const limit = r.pows * perModExp
-  console.log(
-    `${label.padEnd(50)} ${r.ms.toFixed(1).padStart(8)} ms (±${((r.spread * 100) / 2).toFixed(0)}%)  ${String(r.pows).padStart(4)} exponentiations = ${limit.toFixed(1).padStart(7)} ms at the limit  → ${(limit / r.ms).toFixed(2)}× of the limit`,
-  )
+  row(label, r)
 }
 console.log(
   'Key generation is dominated by finding two 1025-bit safe primes (node:crypto generatePrime, random time); the rest is exponentiations (at the limit) plus BigInt products, inversions, hashing and JSON.',
+)
+
+// with revocation: a revocable credential definition (untimed), a registry of MAX_CRED, issuance by default
+const MAX_CRED = Number(process.env.BENCH_MAX_CRED ?? 100)
+const T0 = 1_700_000_000
+const revCredDefId = `${issuerId}/anoncreds/cred-def/membership/revocable`
+const revRegId = `${issuerId}/anoncreds/rev-reg/membership/1`
+const revMade = await createCredentialDefinition(schemaId, schema, issuerId, 'revocable', { supportRevocation: true })
+const { credentialDefinition: rcd, credentialDefinitionPrivate: rpriv, keyCorrectnessProof: rkcp } = revMade
+let reg
+const regTimed = await timed(async () => {
+  reg = await createRevocationRegistryDefinition(rcd, revCredDefId, issuerId, 'default', 'CL_ACCUM', MAX_CRED, ({ hash }) => {
+    return `https://tails.example/${hash}`
+  })
+}, DEF_ROUNDS)
+const { revocationRegistryDefinition: revRegDef, revocationRegistryDefinitionPrivate: revRegPriv, tailsFile } = reg
+const list0 = createRevocationStatusList(rcd, revRegId, revRegDef, revRegPriv, T0, true)
+let revCredential
+let nextIndex = 1
+const revIssue = await timed(() => {
+  const offer = createCredentialOffer(schemaId, revCredDefId, rkcp)
+  const { credentialRequest, credentialRequestMetadata } = createCredentialRequest(
+    { entropy: 'h' },
+    rcd,
+    linkSecret,
+    'default',
+    offer,
+  )
+  const revocation = {
+    revRegDefId: revRegId,
+    revRegDef,
+    revRegDefPrivate: revRegPriv,
+    statusList: list0,
+    registryIndex: nextIndex++,
+  }
+  const issued = createCredential(rcd, rpriv, offer, credentialRequest, values, { revocation })
+  revCredential = processCredential(issued, credentialRequestMetadata, linkSecret, rcd, revRegDef)
+}, ROUNDS)
+const revIndex = revCredential.signature.r_credential.i
+let revState
+const stateTimed = await timed(() => {
+  revState = createOrUpdateRevocationState(revRegDef, list0, revIndex, tailsFile.bytes)
+}, ROUNDS)
+const revRequest = { ...request, non_revoked: { from: T0, to: T0 + 60 } }
+const revCredDefs = { [revCredDefId]: rcd }
+const revRegDefs = { [revRegId]: revRegDef }
+let revPresentation
+const revPresent = await timed(() => {
+  revPresentation = createPresentation(
+    revRequest,
+    [{ credential: revCredential, timestamp: T0, revState }],
+    {},
+    requested,
+    linkSecret,
+    schemas,
+    revCredDefs,
+  )
+}, ROUNDS)
+// count the pairings (Pair.pair and Pair.pair2 go through Pair.multi: one Miller loop and one final exponentiation each)
+const pairings = { products: 0, pairs: 0 }
+const multi = Pair.multi
+Pair.multi = (pairs) => {
+  pairings.products++
+  pairings.pairs += pairs.length
+  return multi.call(Pair, pairs)
+}
+const revVerify = await timed(() => {
+  if (!verifyPresentation(revPresentation, revRequest, schemas, revCredDefs, revRegDefs, [list0]).valid) {
+    throw new Error('did not verify')
+  }
+}, ROUNDS)
+Pair.multi = multi
+const perVerify = { products: pairings.products / ROUNDS, pairs: pairings.pairs / ROUNDS }
+const g1 = PointG1.random()
+const g2 = PointG2.random()
+const pairMs = median(
+  Array.from({ length: 5 }, () => {
+    const t = performance.now()
+    for (let i = 0; i < 4; i++) Pair.pair(g1, g2)
+    return (performance.now() - t) / 4
+  }),
+)
+const pair2Ms = median(
+  Array.from({ length: 5 }, () => {
+    const t = performance.now()
+    for (let i = 0; i < 4; i++) Pair.pair2(g1, g2, g1, g2)
+    return (performance.now() - t) / 4
+  }),
+)
+console.log(`with revocation (CL_ACCUM, maxCredNum ${MAX_CRED}; the pairing-group work is not an exponentiation):`)
+for (const [label, r] of [
+  [`create revocation registry (maxCredNum ${MAX_CRED})`, regTimed],
+  ['issue a revocable credential (+ process)', revIssue],
+  [`revocation state (new, ${MAX_CRED} tails)`, stateTimed],
+  ['present it with a non-revocation proof', revPresent],
+  ['verify it (with non-revocation)', revVerify],
+]) {
+  row(label, r)
+}
+console.log(
+  `one pairing e(P, Q) on BN254 over BigInt: ${pairMs.toFixed(1)} ms; a product of 2 (one Miller loop, one final exponentiation): ${pair2Ms.toFixed(1)} ms; verifying a non-revocation proof computes ${perVerify.products} such products (${perVerify.pairs} pairings) ≈ ${(perVerify.products * pair2Ms).toFixed(0)} ms`,
 )

@@ -1,5 +1,4 @@
 import { writeFile } from 'node:fs/promises'
-import { parseArgs } from 'node:util'
 import {
   type CredentialDefinition,
   createCredential,
@@ -12,51 +11,70 @@ import {
   type PresentCredential,
   processCredential,
   type RequestedCredentials,
+  type RevocationRegistryDefinition,
+  type RevocationStatusList,
   type Schema,
   verifyPresentation,
 } from '@bonafide/anoncreds'
 import { isVcError } from '@bonafide/core'
-import { listOption, readJsonFile, readTextFile } from '../args.js'
+import { listOption, readTextFile } from '../args.js'
 import { type Io, UsageError } from '../io.js'
 import { withSubcommands } from '../subcommands.js'
+import {
+  ISSUE_REVOCATION_OPTIONS,
+  issueRevocationConfig,
+  json,
+  jsonArray,
+  jsonMap,
+  need,
+  opts,
+  presentRevocation,
+  revocationSubcommands,
+  str,
+  text,
+} from './anoncreds-revocation.js'
 
 const HELP = `bonafide anoncreds <subcommand> — AnonCreds v1 (CL signatures) from files, no native code
 
   verify --proof FILE --request FILE --schemas FILE --cred-defs FILE [--rev-reg-defs FILE --rev-status-lists FILE] [--json]
-      Verify a presentation against its request; the maps are JSON objects keyed by id, as anoncreds-rs takes them.
+      Verify a presentation against its request; the maps are JSON objects keyed by id, as anoncreds-rs takes them,
+      --rev-status-lists a JSON array of status lists (the ones at the presentation's timestamps).
       Prints {"valid":true} or {"valid":false,"code":…,"reason":…}; --json adds the details. Exit 0 valid, 1 invalid, 2 bad usage.
   schema --name N --version V --issuer ID --attrs a,b,c              prints the schema
-  cred-def --schema FILE --schema-id ID --issuer ID [--tag T] --private-out FILE
+  cred-def --schema FILE --schema-id ID --issuer ID [--tag T] [--revocable] --private-out FILE
       Creates a credential definition (seconds: two safe primes); prints {credentialDefinition, keyCorrectnessProof},
-      writes the private part to --private-out (mode 0600).
+      writes the private part to --private-out (mode 0600). --revocable adds the revocation keys.
   offer --schema-id ID --cred-def-id ID --key-proof FILE            prints an offer (fresh nonce)
   link-secret                                                      prints a new link secret (keep it private)
   request --offer FILE --cred-def FILE --link-secret FILE [--entropy E] --metadata-out FILE
       Prints the credential request; writes the request metadata (needed to process the credential).
   issue --cred-def FILE --private FILE --offer FILE --request FILE --values FILE
-      Prints the credential; --values is a JSON object of raw values by attribute name.
-  process --credential FILE --metadata FILE --link-secret FILE --cred-def FILE      prints the processed credential
+        [--rev-reg-def FILE --rev-reg-def-id ID --rev-private FILE --status-list FILE --index N]
+      Prints the credential; --values is a JSON object of raw values by attribute name. The revocation options (all
+      or none) issue a revocable credential at registry index N (1 … max − 1) of the current status list.
+  process --credential FILE --metadata FILE --link-secret FILE --cred-def FILE [--rev-reg-def FILE]
+      Prints the processed credential; a revocable one needs its revocation registry definition.
   present --request FILE --credentials FILE --requested FILE --link-secret FILE --schemas FILE --cred-defs FILE [--self-attested FILE]
+          [--rev-states FILE [--timestamps FILE] --rev-reg-defs FILE]
       --credentials: a JSON array of credentials; --requested: {requested_attributes:{ref:{cred_id,revealed}},
-      requested_predicates:{ref:{cred_id}}} (cred_id = index in the array). Prints the presentation.`
+      requested_predicates:{ref:{cred_id}}} (cred_id = index in the array). Prints the presentation.
+      --rev-states / --timestamps: JSON arrays parallel to --credentials (null where none; a timestamp defaults to
+      its state's) for non-revocation proofs; --rev-reg-defs (by id) makes the holder refuse a revoked credential
+      (exit 1, anoncreds.credential_revoked).
 
-const text = (v: unknown) => JSON.stringify(v, null, 2)
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
-const need = (v: unknown, name: string): string => {
-  if (typeof v !== 'string' || !v) throw new UsageError(`--${name} is required`)
-  return v
-}
-const json = <T>(path: string | undefined, what: string) => readJsonFile(path, what) as Promise<T>
+  Revocation (CL_ACCUM registries; timestamps are Unix seconds, the current time when --timestamp is absent):
+  rev-reg --cred-def FILE --cred-def-id ID --issuer ID [--tag T] --max N --tails-dir DIR --private-out FILE
+      Creates a registry of N credentials: writes the tails file into DIR (named by its hash; the definition's
+      tailsLocation), the private part to --private-out (mode 0600); prints the revocation registry definition.
+  status-list --cred-def FILE --rev-reg-def FILE --rev-reg-def-id ID --private FILE [--timestamp T] [--issuance-by-default]
+      Prints the registry's first status list (issuance by default: every index issued; else none until unrevoked).
+  revoke|unrevoke --cred-def FILE --rev-reg-def FILE --private FILE --status-list FILE --index N[,N…] [--timestamp T]
+      Prints the updated status list with those indexes revoked (or issued again).
+  rev-state --rev-reg-def FILE --status-list FILE --index N --tails FILE [--previous FILE --previous-list FILE]
+      Prints the holder's revocation state for index N at the list's timestamp; --previous (a state) and
+      --previous-list (the list it was made from) update it instead.`
+
 const linkSecret = async (path: unknown) => (await readTextFile(need(path, 'link-secret'), 'link secret')).trim()
-const opts = (args: string[], names: readonly string[], bools: readonly string[] = []) =>
-  parseArgs({
-    args,
-    strict: true,
-    options: Object.fromEntries([
-      ...names.map((n) => [n, { type: 'string' as const }]),
-      ...bools.map((n) => [n, { type: 'boolean' as const }]),
-    ]),
-  }).values as Record<string, string | boolean | undefined>
 
 async function verify(args: string[], io: Io): Promise<number> {
   const v = opts(args, ['proof', 'request', 'schemas', 'cred-defs', 'rev-reg-defs', 'rev-status-lists'], ['json'])
@@ -68,8 +86,12 @@ async function verify(args: string[], io: Io): Promise<number> {
     json<Record<string, Schema>>(need(v.schemas, 'schemas'), 'schemas'),
     json<Record<string, CredentialDefinition>>(need(v['cred-defs'], 'cred-defs'), 'cred-defs'),
   ])
-  const revRegDefs = v['rev-reg-defs'] ? await json<Record<string, never>>(str(v['rev-reg-defs']), 'rev-reg-defs') : undefined
-  const lists = v['rev-status-lists'] ? await json<never[]>(str(v['rev-status-lists']), 'rev-status-lists') : undefined
+  const revRegDefs = v['rev-reg-defs']
+    ? await jsonMap<RevocationRegistryDefinition>(str(v['rev-reg-defs'])!, 'rev-reg-defs')
+    : undefined
+  const lists = v['rev-status-lists']
+    ? await jsonArray<RevocationStatusList>(str(v['rev-status-lists'])!, 'rev-status-lists')
+    : undefined
   let result: { valid: boolean; code?: string; reason?: string; details?: unknown }
   try {
     result = verifyPresentation(proof as never, request as never, schemas, credDefs, revRegDefs, lists)
@@ -91,13 +113,14 @@ async function schema(args: string[], io: Io): Promise<number> {
 }
 
 async function credDef(args: string[], io: Io): Promise<number> {
-  const v = opts(args, ['schema', 'schema-id', 'issuer', 'tag', 'private-out'])
+  const v = opts(args, ['schema', 'schema-id', 'issuer', 'tag', 'private-out'], ['revocable'])
   const out = need(v['private-out'], 'private-out')
   const made = await createCredentialDefinition(
     need(v['schema-id'], 'schema-id'),
     await json<Schema>(need(v.schema, 'schema'), 'schema'),
     need(v.issuer, 'issuer'),
     str(v.tag) ?? 'default',
+    { supportRevocation: v.revocable === true },
   )
   await writeFile(out, text(made.credentialDefinitionPrivate), { mode: 0o600 })
   io.out(text({ credentialDefinition: made.credentialDefinition, keyCorrectnessProof: made.keyCorrectnessProof }))
@@ -127,7 +150,8 @@ async function request(args: string[], io: Io): Promise<number> {
 }
 
 async function issue(args: string[], io: Io): Promise<number> {
-  const v = opts(args, ['cred-def', 'private', 'offer', 'request', 'values'])
+  const v = opts(args, ['cred-def', 'private', 'offer', 'request', 'values', ...ISSUE_REVOCATION_OPTIONS])
+  const revocation = await issueRevocationConfig(v)
   const [cd, priv, off, req, values] = await Promise.all([
     json<CredentialDefinition>(need(v['cred-def'], 'cred-def'), 'credential definition'),
     json<never>(need(v.private, 'private'), 'private part'),
@@ -135,12 +159,15 @@ async function issue(args: string[], io: Io): Promise<number> {
     json<never>(need(v.request, 'request'), 'request'),
     json<Record<string, string>>(need(v.values, 'values'), 'values'),
   ])
-  io.out(text(createCredential(cd, priv, off, req, values)))
+  io.out(text(createCredential(cd, priv, off, req, values, { revocation })))
   return 0
 }
 
 async function processCmd(args: string[], io: Io): Promise<number> {
-  const v = opts(args, ['credential', 'metadata', 'link-secret', 'cred-def'])
+  const v = opts(args, ['credential', 'metadata', 'link-secret', 'cred-def', 'rev-reg-def'])
+  const revRegDef = v['rev-reg-def']
+    ? await json<RevocationRegistryDefinition>(str(v['rev-reg-def']), 'revocation registry definition')
+    : undefined
   io.out(
     text(
       processCredential(
@@ -148,6 +175,7 @@ async function processCmd(args: string[], io: Io): Promise<number> {
         await json<never>(need(v.metadata, 'metadata'), 'request metadata'),
         await linkSecret(v['link-secret']),
         await json<CredentialDefinition>(need(v['cred-def'], 'cred-def'), 'credential definition'),
+        revRegDef,
       ),
     ),
   )
@@ -155,19 +183,32 @@ async function processCmd(args: string[], io: Io): Promise<number> {
 }
 
 async function present(args: string[], io: Io): Promise<number> {
-  const v = opts(args, ['request', 'credentials', 'requested', 'link-secret', 'schemas', 'cred-defs', 'self-attested'])
+  const v = opts(args, [
+    'request',
+    'credentials',
+    'requested',
+    'link-secret',
+    'schemas',
+    'cred-defs',
+    'self-attested',
+    'rev-states',
+    'timestamps',
+    'rev-reg-defs',
+  ])
   const creds = await json<unknown[]>(need(v.credentials, 'credentials'), 'credentials')
   if (!Array.isArray(creds)) throw new UsageError('--credentials must hold a JSON array of credentials')
+  const rev = await presentRevocation(v, creds.length)
   io.out(
     text(
       createPresentation(
         await json<never>(need(v.request, 'request'), 'presentation request'),
-        creds.map((credential) => ({ credential }) as PresentCredential),
+        creds.map((credential, i) => ({ credential, ...rev.at(i) }) as PresentCredential),
         v['self-attested'] ? await json<Record<string, string>>(str(v['self-attested']), 'self-attested') : {},
         await json<RequestedCredentials>(need(v.requested, 'requested'), 'requested credentials'),
         await linkSecret(v['link-secret']),
         await json<Record<string, Schema>>(need(v.schemas, 'schemas'), 'schemas'),
         await json<Record<string, CredentialDefinition>>(need(v['cred-defs'], 'cred-defs'), 'credential definitions'),
+        rev.options,
       ),
     ),
   )
@@ -191,5 +232,6 @@ export const anoncreds = withSubcommands(
     issue,
     process: processCmd,
     present,
+    ...revocationSubcommands,
   },
 )
