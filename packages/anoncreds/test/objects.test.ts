@@ -190,7 +190,12 @@ describe('AnonCreds v1 §Credential Offer and §Credential Request', () => {
       'DXoTtQJNtXtiwWaZAK3rB1',
     )
     expect(parseCredentialRequest({ ...legacy, prover_did: 'mock:uri' }).prover_did).toBe('mock:uri')
-    expect(code(() => parseCredentialRequest({ ...legacy, prover_did: 'entropy' })).code).toBe('anoncreds.invalid_object')
+    // any prover_did up to 256 characters: libindy made requests with 32-byte DIDs, anoncreds-rs reads them unchecked
+    expect(
+      parseCredentialRequest({ ...legacy, prover_did: 'cqxeo2o5HZecag7Tz9i2Wq4jz41NixLrcenGWK6BbJW' }).prover_did,
+    ).toHaveLength(43)
+    expect(code(() => parseCredentialRequest({ ...legacy, prover_did: '' })).code).toBe('anoncreds.invalid_object')
+    expect(code(() => parseCredentialRequest({ ...legacy, prover_did: 'x'.repeat(257) })).code).toBe('anoncreds.invalid_object')
   })
 })
 

@@ -1,10 +1,10 @@
 /**
  * Credential request (AnonCreds v1 §Credential Request; anoncreds-rs src/data_types/cred_request.rs).
- * Exactly one of `entropy` (current) or `prover_did` (legacy: only with a legacy cred_def_id, and it must be a DID)
- * — the rules of `CredentialRequest::validate`.
+ * Exactly one of `entropy` (current) or `prover_did` (legacy: only with a legacy cred_def_id; any 1–256 characters,
+ * as anoncreds-rs reads it) — the rules of `CredentialRequest::validate`, except its DID pattern.
  */
 import { z } from 'zod'
-import { isLegacyIdentifier, isUriIdentifier, LEGACY_DID_IDENTIFIER, zCredentialDefinitionId } from './identifiers.js'
+import { isLegacyIdentifier, zCredentialDefinitionId } from './identifiers.js'
 import { BIGINT_BITS, LIMITS } from './limits.js'
 import { type ParseOptions, parseObject, zDecimal, zMap, zName, zNonce, zPointG1 } from './wire.js'
 
@@ -42,8 +42,11 @@ export const zCredentialRequest = z
       ctx.addIssue({ code: 'custom', message: 'entropy is required', path: ['entropy'] })
     } else if (o.prover_did == null) {
       ctx.addIssue({ code: 'custom', message: 'legacy identifiers need entropy or prover_did', path: ['entropy'] })
-    } else if (!isUriIdentifier(o.prover_did) && !LEGACY_DID_IDENTIFIER.test(o.prover_did)) {
-      ctx.addIssue({ code: 'custom', message: 'prover_did is not a DID', path: ['prover_did'] })
+    } else if (o.prover_did.length === 0 || o.prover_did.length > 256) {
+      // Not the 21–22 character DID pattern: libindy made requests with 32-byte DIDs (43 characters), and anoncreds-rs
+      // checks the pattern only when it creates a request, never when it reads or issues on one. The value is hashed
+      // into m2, never resolved.
+      ctx.addIssue({ code: 'custom', message: 'prover_did must be 1 to 256 characters', path: ['prover_did'] })
     }
   })
 export type CredentialRequest = z.output<typeof zCredentialRequest>

@@ -22,7 +22,8 @@ export const zSchema = z.looseObject({
   version: zName,
   attrNames: zAttributeNames,
   issuerId: zIssuerId,
-  seqNo: zU64.optional(),
+  // libindy's SchemaV1 writes "seqNo": null (Option<u32> without skip_serializing_if)
+  seqNo: zU64.nullish(),
 })
 export type Schema = z.output<typeof zSchema>
 
