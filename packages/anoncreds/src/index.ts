@@ -55,7 +55,7 @@ export type {
 } from './cl/types.js'
 export { compareAttrNames, credentialSchema, MASTER_SECRET, nonCredentialSchema, sortedEntries } from './cl/types.js'
 export type { NonRevocationVerifyInput } from './cl/verifier-proof.js'
-export { E_HAT_MAX_BITS, ProofVerifier } from './cl/verifier-proof.js'
+export { E_HAT_MAX_BITS, expectedCList, ProofVerifier } from './cl/verifier-proof.js'
 export * from './encoding.js'
 // alias named after anoncreds-rs encode_credential_attribute (cl/helpers.js has its own bigint-returning encodeAttribute)
 export { encodeAttribute as encodeCredentialAttribute } from './encoding.js'

@@ -30,6 +30,14 @@ describe('bn.modPow (OpenSSL through a kept Diffie-Hellman object per modulus)',
     const small = bn.randomBits(300) | (1n << 299n) | 1n
     expect(bn.modPow(5n, 12345n, small)).toBe(bn.slowPow(5n, 12345n, small))
   })
+  it('a result OpenSSL refuses as a Diffie-Hellman secret (here 1) is computed all the same', () => {
+    let p: bigint
+    do p = generatePrimeSync(521, { bigint: true })
+    while (p % 8n !== 1n) // 2 is then a square mod p, and 2^((p-1)/4) is ±1
+    const e = (p - 1n) / 4n
+    expect(bn.modPow(2n, e, p)).toBe(bn.slowPow(2n, e, p))
+    expect(bn.modPow(2n, p - 1n, p)).toBe(1n)
+  })
   it('stays right when more moduli are used than it keeps objects for', () => {
     const moduli = Array.from({ length: 70 }, () => bn.randomBits(600) | (1n << 599n) | 1n)
     for (const n of moduli) expect(bn.modPow(5n, 12345n, n)).toBe(bn.slowPow(5n, 12345n, n))

@@ -55,7 +55,13 @@ function fastPow(base: bigint, exp: bigint, n: bigint): bigint {
   if (base === n - 1n) return exp & 1n ? base : 1n
   const dh = dhFor(n)
   dh.setPrivateKey(Buffer.from(toBytes(exp)))
-  const r = dh.computeSecret(Buffer.from(toBytes(base)))
+  let r: Buffer
+  try {
+    r = dh.computeSecret(Buffer.from(toBytes(base)))
+  } catch {
+    // OpenSSL refuses some results as Diffie-Hellman secrets (1, for instance): compute those the slow way
+    return slowPow(base, exp, n)
+  }
   if (r.length === 0) throw new RangeError('OpenSSL returned no result for this modulus')
   return fromBytes(r)
 }

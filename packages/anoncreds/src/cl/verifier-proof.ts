@@ -11,8 +11,9 @@
  * m̂_j must equal the equality proof's m̂ of the same attribute (otherwise the predicate would not be bound to
  * the credential's value).
  */
+import { Buffer } from 'node:buffer'
 import { AnonCredsError } from '../errors.js'
-import { tauListBytes } from '../revocation/proof.js'
+import { cListBytes, tauListBytes } from '../revocation/proof.js'
 import type { CredentialRevocationPublicKey, RevocationKeyPublic, RevocationRegistry } from '../revocation/types.js'
 import { verifyNonRevocationProof } from '../revocation/verify.js'
 import { bitLength, mod, modPow } from './bn.js'
@@ -89,6 +90,39 @@ export function verifyPrimaryProof(
   const t = [verifyEquality(pk, proof.eq_proof, cHash, credentialSchema, nonCredentialSchema, subProofRequest)]
   for (const ne of proof.ge_proofs) t.push(...verifyNePredicate(pk, ne, cHash))
   return t
+}
+
+/**
+ * The commitments the challenge must cover, in the prover's order (clsignatures `ProofBuilder::finalize`): per
+ * sub-proof the non-revocation C list, then A′, then T_0..T_3, T_Δ of each predicate proof. The verifier builds it
+ * from the values it uses; hashing the received `c_list` instead would let a prover choose A′ or the T values
+ * after seeing the challenge (a predicate proof for a value that does not satisfy it).
+ */
+export function expectedCList(proof: Proof): Uint8Array[] {
+  const out: Uint8Array[] = []
+  for (const sub of proof.proofs) {
+    if (sub.non_revoc_proof) out.push(...cListBytes(sub.non_revoc_proof.c_list))
+    out.push(bnToBytes(sub.primary_proof.eq_proof.a_prime))
+    for (const ne of sub.primary_proof.ge_proofs)
+      for (const k of [...iterationKeys(), 'DELTA']) out.push(bnToBytes(mustGet(ne.t, k, 'proof.t')))
+  }
+  return out
+}
+
+const sameBytes = (a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean =>
+  a.length === b.length && a.every((x, i) => Buffer.compare(x, b[i] as Uint8Array) === 0)
+
+/**
+ * m̂ is given for exactly the hidden attributes (the schema's and the link secret, minus the revealed ones), and
+ * every predicate is on a hidden attribute: an m̂ for a revealed attribute would be bound to nothing, and a predicate
+ * proof using it would prove nothing about the signed value.
+ */
+function hiddenExactly(p: PrimaryProof, cred: VerifiableCredential): boolean {
+  const revealed = new Set(p.eq_proof.revealed_attrs.keys())
+  const hidden = unrevealedAttrs(cred.credentialSchema, cred.nonCredentialSchema, revealed)
+  const m = p.eq_proof.m
+  if (m.size !== hidden.length || hidden.some((a) => !m.has(a))) return false
+  return p.ge_proofs.every((ne) => !revealed.has(ne.predicate.attr_name))
 }
 
 /** ê within the range an honest prover produces (0 ≤ ê < 2^E_HAT_MAX_BITS). */
@@ -209,7 +243,7 @@ export class ProofVerifier {
     for (const [i, sub] of proof.proofs.entries()) {
       const cred = this.#credentials[i]!
       const p = sub.primary_proof
-      if (!eHatInRange(p.eq_proof) || !predicatesBoundToEq(p)) return false
+      if (!eHatInRange(p.eq_proof) || !predicatesBoundToEq(p) || !hiddenExactly(p, cred)) return false
       // clsignatures skips a non-revocation proof it has no registry for, and accepts a missing one; both are refused
       // here: the first cannot verify anyway (its c list is in the hash), the second would prove nothing about revocation
       const nr = sub.non_revoc_proof
@@ -223,6 +257,8 @@ export class ProofVerifier {
       const primary = verifyPrimaryProof(cred.pubKey, c, p, cred.credentialSchema, cred.nonCredentialSchema, cred.subProofRequest)
       tau.push(...primary.map(bnToBytes))
     }
-    return challengeHashBytes(tau, proof.aggregated_proof.c_list, nonce) === c
+    const cList = expectedCList(proof)
+    if (!sameBytes(cList, proof.aggregated_proof.c_list)) return false
+    return challengeHashBytes(tau, cList, nonce) === c
   }
 }

@@ -196,3 +196,41 @@ export function checkPredicates(ctx: CheckContext): void {
     }
   }
 }
+
+/**
+ * Each sub-proof reveals exactly the attributes and proves exactly the predicates that `requested_proof` assigns to
+ * it — what an honest anoncreds-rs or libindy prover makes. anoncreds-rs builds the CL sub-proof request from the
+ * proof itself, so anything extra would be verified as asked: unrequested revealed attributes (with predicates on
+ * them, bound to nothing) or padding that costs the verifier exponentiations. Checked before any arithmetic.
+ */
+export function checkSubProofShapes(ctx: CheckContext): void {
+  const { presentation, request } = ctx
+  const rp = presentation.requested_proof
+  const revealed = ctx.subProofs.map(() => new Set<string>())
+  const predicates = ctx.subProofs.map(() => [] as ReturnType<typeof clPredicateOf>[])
+  const at = (i: number, referent: string) =>
+    i >= 0 && i < ctx.subProofs.length ? i : reject('anoncreds.proof_invalid', 'CryptoProof not found by index', { referent })
+  for (const [referent, info] of entriesOf(rp.revealed_attrs))
+    revealed[at(info.sub_proof_index, referent)]!.add(attrCommonView(request.requested_attributes![referent]!.name ?? ''))
+  for (const [referent, group] of entriesOf(rp.revealed_attr_groups))
+    for (const n of Object.keys(group.values)) revealed[at(group.sub_proof_index, referent)]!.add(attrCommonView(n))
+  for (const [referent, info] of entriesOf(rp.predicates))
+    predicates[at(info.sub_proof_index, referent)]!.push(clPredicateOf(request.requested_predicates![referent]!))
+  ctx.subProofs.forEach((sub, i) => {
+    const primary = sub.proof.primary_proof
+    const inProof = Object.keys(primary.eq_proof.revealed_attrs).map(attrCommonView)
+    const want = revealed[i]!
+    if (inProof.length !== want.size || inProof.some((a) => !want.has(a)))
+      reject('anoncreds.proof_invalid', 'a sub-proof reveals other attributes than the request assigns to it', {
+        sub_proof_index: i,
+      })
+    const proven = primary.ge_proofs.map((g) => ({ ...g.predicate, attr_name: attrCommonView(g.predicate.attr_name) }))
+    const wanted = predicates[i]!.map((q) => ({ ...q, attr_name: attrCommonView(q.attr_name) }))
+    const same = (a: typeof proven) => [...a].sort(comparePredicates)
+    const [x, y] = [same(proven), same(wanted)]
+    if (x.length !== y.length || x.some((q, k) => comparePredicates(q, y[k]!) !== 0))
+      reject('anoncreds.predicate_mismatch', 'a sub-proof proves other predicates than the request assigns to it', {
+        sub_proof_index: i,
+      })
+  })
+}

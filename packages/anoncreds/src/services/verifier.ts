@@ -29,6 +29,7 @@ import {
   checkRestrictions,
   checkRevealedValues,
   checkSelfAttested,
+  checkSubProofShapes,
   checkUnrevealed,
   type ResolvedSubProof,
   reject,
@@ -210,6 +211,7 @@ export function verifyPresentation(
     checkUnrevealed(ctx)
     checkRestrictions(ctx)
     checkPredicates(ctx)
+    checkSubProofShapes(ctx)
     const credDefs = subProofs.map((s) => s.credDef)
     checkTimestamps(ctx, credDefs, options)
     const revocation = resolveRevocation(ctx, credDefs, revRegDefs, registries, options.nonRevokedIntervalOverride)
