@@ -16,6 +16,7 @@ import {
   bn,
   clCredentialSchemaOf,
   clProofOf,
+  createPresentation,
   expectedCList,
   nonCredentialSchema,
   ProofVerifier,
@@ -75,5 +76,34 @@ describe('soundness: forged predicate proofs are rejected', () => {
     const r = verifyPresentation(F.revealed, request, schemas, credDefs)
     expect(r).toMatchObject({ valid: false, code: 'anoncreds.proof_invalid' })
     expect(clVerifies(F.revealed)).toBe(false)
+  })
+})
+
+describe('soundness: identifiers the prover merely claims', () => {
+  it('a rev_reg_id restriction is not met by an identifier that names a registry without a non-revocation proof', () => {
+    const RR = 'did:web:issuer.example/resource/rev-reg/some-other-registry'
+    const req = {
+      nonce: '1234567890123456789012',
+      name: 'a',
+      version: '1.0',
+      requested_attributes: { n: { name: 'name', restrictions: { rev_reg_id: RR } } },
+      requested_predicates: {},
+    }
+    const p = createPresentation(
+      req,
+      [{ credential: F.credential }],
+      {},
+      { requested_attributes: { n: { cred_id: 0, revealed: true } } },
+      F.linkSecret,
+      schemas,
+      credDefs,
+    )
+    expect(verifyPresentation(p, req, schemas, credDefs)).toMatchObject({
+      valid: false,
+      code: 'anoncreds.restriction_unsatisfied',
+    })
+    const claimed = JSON.parse(JSON.stringify(p))
+    claimed.identifiers[0].rev_reg_id = RR
+    expect(verifyPresentation(claimed, req, schemas, credDefs)).toMatchObject({ valid: false })
   })
 })

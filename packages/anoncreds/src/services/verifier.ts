@@ -136,7 +136,9 @@ function resolveSubProofs(p: Presentation, schemas: Map<string, Schema>, credDef
       schema_version: schema.version,
       issuer_id: credDef.issuerId,
       cred_def_id: id.cred_def_id,
-      rev_reg_id: id.rev_reg_id ?? null,
+      // the registry counts for a rev_reg_id restriction only when a non-revocation proof is there: that proof is
+      // then verified against this registry (or the presentation refused); a bare claim proves nothing
+      rev_reg_id: p.proof.proofs[i]!.non_revoc_proof ? (id.rev_reg_id ?? null) : null,
       attributes,
     }
     return { filter, proof: p.proof.proofs[i]!, schema, credDef }
