@@ -106,4 +106,28 @@ describe('soundness: identifiers the prover merely claims', () => {
     claimed.identifiers[0].rev_reg_id = RR
     expect(verifyPresentation(claimed, req, schemas, credDefs)).toMatchObject({ valid: false })
   })
+
+  it('a sub-proof that no referent uses is refused before any exponentiation (it could only cost the verifier work)', () => {
+    const req = {
+      nonce: '1234567890123456789012',
+      name: 'a',
+      version: '1.0',
+      requested_attributes: { n: { name: 'name' } },
+      requested_predicates: {},
+    }
+    const p = createPresentation(
+      req,
+      [{ credential: F.credential }],
+      {},
+      { requested_attributes: { n: { cred_id: 0, revealed: true } } },
+      F.linkSecret,
+      schemas,
+      credDefs,
+    )
+    expect(verifyPresentation(p, req, schemas, credDefs).valid).toBe(true)
+    const padded = JSON.parse(JSON.stringify(p))
+    padded.proof.proofs.push(padded.proof.proofs[0])
+    padded.identifiers.push(padded.identifiers[0])
+    expect(verifyPresentation(padded, req, schemas, credDefs)).toMatchObject({ valid: false, code: 'anoncreds.proof_invalid' })
+  })
 })

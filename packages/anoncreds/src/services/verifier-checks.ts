@@ -216,7 +216,16 @@ export function checkSubProofShapes(ctx: CheckContext): void {
     for (const n of Object.keys(group.values)) revealed[at(group.sub_proof_index, referent)]!.add(attrCommonView(n))
   for (const [referent, info] of entriesOf(rp.predicates))
     predicates[at(info.sub_proof_index, referent)]!.push(clPredicateOf(request.requested_predicates![referent]!))
+  const used = new Set<number>([
+    ...entriesOf(rp.revealed_attrs).map(([, x]) => x.sub_proof_index),
+    ...entriesOf(rp.revealed_attr_groups).map(([, x]) => x.sub_proof_index),
+    ...entriesOf(rp.unrevealed_attrs).map(([, x]) => x.sub_proof_index),
+    ...entriesOf(rp.predicates).map(([, x]) => x.sub_proof_index),
+  ])
   ctx.subProofs.forEach((sub, i) => {
+    // a credential no referent uses would only cost the verifier exponentiations
+    if (!used.has(i))
+      reject('anoncreds.proof_invalid', 'a sub-proof answers none of the requested referents', { sub_proof_index: i })
     const primary = sub.proof.primary_proof
     const inProof = Object.keys(primary.eq_proof.revealed_attrs).map(attrCommonView)
     const want = revealed[i]!
