@@ -28,6 +28,7 @@ export const ANONCREDS_ERROR_CODES = [
   'anoncreds.timestamp_invalid',
   'anoncreds.revocation_unsupported',
   'anoncreds.credential_revoked',
+  'anoncreds.non_revocation_missing',
 ] as const
 export type AnonCredsErrorCode = (typeof ANONCREDS_ERROR_CODES)[number]
 

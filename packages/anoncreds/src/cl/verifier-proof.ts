@@ -19,7 +19,7 @@ import { verifyNonRevocationProof } from '../revocation/verify.js'
 import { bitLength, mod, modPow } from './bn.js'
 import { bnToBytes, challengeHashBytes } from './challenge.js'
 import { ITERATION, LARGE_E_START_VALUE, LARGE_ETILDE } from './constants.js'
-import { inverseOr } from './helpers.js'
+import { gcd, inverseOr } from './helpers.js'
 import { calcTeq, calcTne, iterationKeys, mustGet, unrevealedAttrs } from './proof-helpers.js'
 import type { PrimaryEqualProof, PrimaryPredicateInequalityProof, PrimaryProof, Proof, SubProof } from './proof-types.js'
 import {
@@ -124,6 +124,9 @@ function hiddenExactly(p: PrimaryProof, cred: VerifiableCredential): boolean {
   if (m.size !== hidden.length || hidden.some((a) => !m.has(a))) return false
   return p.ge_proofs.every((ne) => !revealed.has(ne.predicate.attr_name))
 }
+
+/** 1 < A′ < n − 1 and gcd(A′, n) = 1: A′ = A·S^r is a unit other than ±1 (which would make T̂ independent of ê). */
+export const aPrimeValid = (aPrime: bigint, n: bigint): boolean => aPrime > 1n && aPrime < n - 1n && gcd(aPrime, n) === 1n
 
 /** ê within the range an honest prover produces (0 ≤ ê < 2^E_HAT_MAX_BITS). */
 export const eHatInRange = (eq: PrimaryEqualProof): boolean => eq.e >= 0n && bitLength(eq.e) <= E_HAT_MAX_BITS
@@ -238,27 +241,52 @@ export class ProofVerifier {
       checkExpectedRevealed(sub, this.#credentials[i]!.expectedRevealed)
     })
     checkCommonAttributes(proof.proofs, this.#commonAttributes)
-    const c = proof.aggregated_proof.c_hash
-    const tau: Uint8Array[] = []
+    // every check that needs no exponentiation, for all sub-proofs, before the first one
     for (const [i, sub] of proof.proofs.entries()) {
       const cred = this.#credentials[i]!
       const p = sub.primary_proof
       if (!eHatInRange(p.eq_proof) || !predicatesBoundToEq(p) || !hiddenExactly(p, cred)) return false
+      if (!aPrimeValid(p.eq_proof.a_prime, cred.pubKey.n)) return false
       // clsignatures skips a non-revocation proof it has no registry for, and accepts a missing one; both are refused
       // here: the first cannot verify anyway (its c list is in the hash), the second would prove nothing about revocation
       const nr = sub.non_revoc_proof
       if ((nr === undefined) !== (cred.revocation === undefined)) {
         reject(nr ? 'Non-revocation proof without a revocation registry' : 'Non-revocation proof missing', { index: i })
       }
-      if (nr && cred.revocation) {
-        const { publicKey, registry, revKeyPublic } = cred.revocation
-        tau.push(...tauListBytes(verifyNonRevocationProof(publicKey, registry, revKeyPublic, c, p.eq_proof.m2, nr)))
-      }
-      const primary = verifyPrimaryProof(cred.pubKey, c, p, cred.credentialSchema, cred.nonCredentialSchema, cred.subProofRequest)
-      tau.push(...primary.map(bnToBytes))
     }
     const cList = expectedCList(proof)
     if (!sameBytes(cList, proof.aggregated_proof.c_list)) return false
+    // the pairings assume G2 points of order r; W, S, U come from the prover (the curve check alone admits others)
+    for (const sub of proof.proofs) {
+      const c = sub.non_revoc_proof?.c_list
+      if (c && ![c.w, c.s, c.u].every((q) => q.inSubgroup())) return false
+    }
+    const c = proof.aggregated_proof.c_hash
+    const tau: Uint8Array[] = []
+    try {
+      for (const [i, sub] of proof.proofs.entries()) {
+        const cred = this.#credentials[i]!
+        const p = sub.primary_proof
+        const nr = sub.non_revoc_proof
+        if (nr && cred.revocation) {
+          const { publicKey, registry, revKeyPublic } = cred.revocation
+          tau.push(...tauListBytes(verifyNonRevocationProof(publicKey, registry, revKeyPublic, c, p.eq_proof.m2, nr)))
+        }
+        const primary = verifyPrimaryProof(
+          cred.pubKey,
+          c,
+          p,
+          cred.credentialSchema,
+          cred.nonCredentialSchema,
+          cred.subProofRequest,
+        )
+        tau.push(...primary.map(bnToBytes))
+      }
+    } catch (e) {
+      // a value without an inverse (e.g. from a credential definition whose n is not an RSA modulus) is a failed proof
+      if (e instanceof RangeError) reject('a value of the proof or key is not invertible')
+      throw e
+    }
     return challengeHashBytes(tau, cList, nonce) === c
   }
 }

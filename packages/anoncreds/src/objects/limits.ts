@@ -27,6 +27,25 @@ export const BIGINT_BITS = {
    * modulus is a generous bound that still refuses megabyte-sized numbers.
    */
   response: 2 * MAX_MODULUS_BITS,
+  /**
+   * Presentation responses, each the clsignatures size of an honest value (constants.rs: x̂ = x̃ + c·x with c < 2^256)
+   * plus a few bits: an honest prover never comes near them and each bounds an exponent the verifier raises to.
+   * m̂ (eq m, m1): m̃ < 2^592 (LARGE_MVECT) + c·m with m < 2^256, but the link secret's m̂ follows the link secret,
+   * which we accept up to 1024 bits (`signatureM2`; anoncreds-rs' own w3c/proof.rs sub-proof has a 1022-bit one).
+   */
+  proofMHat: 1024 + 256 + 8,
+  /** mj and û of a predicate proof: ũ, m̃ < 2^592, u_i < 2^16, m < 2^256 → < 2^593. */
+  proofMjU: 600,
+  /** m̂2: m̃2 < 2^2432 (LARGE_M2TILDE), m2 < 2^256 → < 2^2433. */
+  proofM2Hat: 2440,
+  /** ê: ẽ < 2^456 (LARGE_ETILDE), e' < 2^119 → < 2^457 (E_HAT_MAX_BITS is checked exactly by the verifier). */
+  proofEHat: 464,
+  /** v̂: ṽ < 2^3060 (LARGE_VTILDE), |v'| < 2^2726 → < 2^3061. */
+  proofVHat: 3072,
+  /** r̂ of a predicate proof: r̃ < 2^672 (LARGE_RTILDE), r_i < 2^2128 (LARGE_VPRIME) → < 2^2385. */
+  proofRHat: 2392,
+  /** α̂: α̃ < 2^2787 (LARGE_ALPHATILDE), |r_Δ − Σ u_i r_i| < 2^2147 → < 2^2788. */
+  proofAlphaHat: 2796,
   /** Attribute encodings: a 32-bit integer or a SHA-256 digest (`encodeAttribute`). */
   encoded: 256,
   /** Nonces: LARGE_NONCE = 80 bits in anoncreds-clsignatures-rs. */
@@ -53,7 +72,7 @@ export const LIMITS = {
   maxNamesPerGroup: 125,
   /** Sub-proofs (credentials) in one presentation, and identifiers. */
   maxSubProofs: 64,
-  /** ge_proofs per sub-proof. */
+  /** ge_proofs per sub-proof (the verifier further requires exactly one per predicate the request assigns to it). */
   maxPredicatesPerSubProof: 125,
   /** u, r, t maps of a ge proof: "0".."3" and "DELTA" (ITERATION = 4). */
   maxGeProofMapEntries: 8,

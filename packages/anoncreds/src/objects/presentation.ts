@@ -21,8 +21,9 @@ import {
   zU64,
 } from './wire.js'
 
-const resp = zDecimal(BIGINT_BITS.response)
 const mod = zDecimal(BIGINT_BITS.modulus)
+const mHat = zDecimal(BIGINT_BITS.proofMHat)
+const mjU = zDecimal(BIGINT_BITS.proofMjU)
 
 /**
  * `PrimaryEqualProof`: revealed_attrs (attribute → encoded value; may be a negative 32-bit integer), a_prime, e, v,
@@ -32,11 +33,11 @@ const mod = zDecimal(BIGINT_BITS.modulus)
 export const zPrimaryEqualProof = z.looseObject({
   revealed_attrs: zMap(zEncoded, LIMITS.maxKeyAttributes),
   a_prime: mod,
-  e: resp,
-  v: resp,
-  m: zMap(resp, LIMITS.maxKeyAttributes),
-  m1: resp.optional(),
-  m2: resp,
+  e: zDecimal(BIGINT_BITS.proofEHat),
+  v: zDecimal(BIGINT_BITS.proofVHat),
+  m: zMap(mHat, LIMITS.maxKeyAttributes),
+  m1: mHat.optional(),
+  m2: zDecimal(BIGINT_BITS.proofM2Hat),
 })
 
 /** clsignatures `Predicate` inside a ge proof: p_type is the Rust enum name here, not ">=". */
@@ -48,10 +49,10 @@ export const zCLPredicate = z.looseObject({
 
 /** `PrimaryPredicateInequalityProof` (serialized under the name `ge_proofs`). */
 export const zPrimaryPredicateInequalityProof = z.looseObject({
-  u: zMap(resp, LIMITS.maxGeProofMapEntries),
-  r: zMap(resp, LIMITS.maxGeProofMapEntries),
-  mj: resp,
-  alpha: resp,
+  u: zMap(mjU, LIMITS.maxGeProofMapEntries),
+  r: zMap(zDecimal(BIGINT_BITS.proofRHat), LIMITS.maxGeProofMapEntries),
+  mj: mjU,
+  alpha: zDecimal(BIGINT_BITS.proofAlphaHat),
   t: zMap(mod, LIMITS.maxGeProofMapEntries),
   predicate: zCLPredicate,
 })

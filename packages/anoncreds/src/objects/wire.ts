@@ -89,16 +89,28 @@ export const zGroupOrderElement = z
 
 export type ParseOptions = { maxJsonBytes?: number }
 
-/** Counts values and nesting depth iteratively (no recursion), stopping as soon as a limit is passed. */
-function shapeTooLarge(value: unknown): boolean {
+/**
+ * Counts values, nesting depth and the characters of all strings (member names included) iteratively (no
+ * recursion), stopping as soon as a limit is passed. The character bound is the JSON text's byte bound: JSON text
+ * within `maxChars` bytes never decodes to more string characters, so a decoded object can carry no more than
+ * the same object given as text.
+ */
+function shapeTooLarge(value: unknown, maxChars: number): boolean {
   let nodes = 0
+  let chars = 0
   const stack: Array<[unknown, number]> = [[value, 1]]
   while (stack.length > 0) {
     const [v, d] = stack.pop() as [unknown, number]
     if (++nodes > LIMITS.maxJsonNodes || d > LIMITS.maxJsonDepth) return true
-    if (typeof v === 'object' && v !== null) {
-      for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1])
+    if (typeof v === 'string') chars += v.length
+    else if (Array.isArray(v)) for (const child of v) stack.push([child, d + 1])
+    else if (typeof v === 'object' && v !== null) {
+      for (const [key, child] of Object.entries(v)) {
+        chars += key.length
+        stack.push([child, d + 1])
+      }
     }
+    if (chars > maxChars) return true
   }
   return false
 }
@@ -124,8 +136,8 @@ export function parseObject<S extends z.ZodType>(schema: S, input: unknown, what
       throw new AnonCredsError('anoncreds.malformed', `${what}: invalid JSON`, { details: { object: what } })
     }
   }
-  if (shapeTooLarge(value)) {
-    throw new AnonCredsError('anoncreds.too_large', `${what}: too many values or nested too deeply`, {
+  if (shapeTooLarge(value, max)) {
+    throw new AnonCredsError('anoncreds.too_large', `${what}: too many values, too much text or nested too deeply`, {
       details: { object: what },
     })
   }

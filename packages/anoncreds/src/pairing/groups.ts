@@ -296,6 +296,10 @@ export class PointG2 {
   equals(q: PointG2): boolean {
     return C.equals(C.FP2_FIELD, this.point, q.point)
   }
+  /** In the order-r subgroup ([r]Q = O): the twist has other points on the curve that `fromString` accepts. */
+  inSubgroup(): boolean {
+    return C.isInfinity(C.FP2_FIELD, C.mul(C.FP2_FIELD, this.point, GroupOrderElement.order()))
+  }
   toString(): string {
     const a = C.toAffine(C.FP2_FIELD, this.point)
     return [a.x, a.y, a.z].map((c) => `${fpToHex(c[0])} ${fpToHex(c[1])}`).join(' ')

@@ -236,7 +236,10 @@ export function checkSubProofShapes(ctx: CheckContext): void {
     const proven = primary.ge_proofs.map((g) => ({ ...g.predicate, attr_name: attrCommonView(g.predicate.attr_name) }))
     const wanted = predicates[i]!.map((q) => ({ ...q, attr_name: attrCommonView(q.attr_name) }))
     const same = (a: typeof proven) => [...a].sort(comparePredicates)
-    const [x, y] = [same(proven), same(wanted)]
+    // one predicate proof per distinct predicate: provers keep them in a set (clsignatures `SubProofRequest`), so two
+    // referents asking the same of one credential share a proof, and a repeated proof is refused
+    const y = same(wanted).filter((q, k, a) => k === 0 || comparePredicates(a[k - 1]!, q) !== 0)
+    const x = same(proven)
     if (x.length !== y.length || x.some((q, k) => comparePredicates(q, y[k]!) !== 0))
       reject('anoncreds.predicate_mismatch', 'a sub-proof proves other predicates than the request assigns to it', {
         sub_proof_index: i,

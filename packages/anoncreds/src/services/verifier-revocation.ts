@@ -5,7 +5,9 @@
  *
  * Stricter than anoncreds-rs, which hands clsignatures whatever it finds and lets it skip a missing proof: a
  * non-revocation proof the verifier cannot check fails, and a revocable credential for which the request asks a
- * non-revoked interval must carry one (`anoncreds.proof_invalid`) — an honest anoncreds-rs prover adds it then.
+ * non-revoked interval must carry one (`anoncreds.proof_invalid` when it names a registry; by default
+ * `anoncreds.non_revocation_missing` when it names none, which anoncreds-rs accepts) — an honest anoncreds-rs prover
+ * adds it then.
  * A revoked credential's proof fails the aggregated challenge like any wrong proof: the verifier does not learn the
  * credential's index, so it cannot tell "revoked" from "invalid" (`anoncreds.proof_invalid`; the holder's
  * `createPresentation` reports `anoncreds.credential_revoked` itself when given the registry definitions).
@@ -47,13 +49,22 @@ export function parseRevocationRegistryDefinitions(
   return new Map(Object.entries(defs ?? {}).map(([id, d]) => [id, parseRevocationRegistryDefinition(d)]))
 }
 
-/** Per sub-proof: the registry state its non-revocation proof is verified against, or undefined when it has none. */
+/** A non-revoked interval applies to the credential at `index`: one of its referents' own, or the request's global one. */
+const nonRevocationAsked = (ctx: CheckContext, index: number): boolean =>
+  intervalFor(ctx, index, null) !== undefined || ctx.request.non_revoked != null
+
+/**
+ * Per sub-proof: the registry state its non-revocation proof is verified against, or undefined when it has none.
+ * With `requireWhenRevocable` (the default), a credential whose definition has revocation keys and to which a
+ * non-revoked interval applies must carry a registry and a non-revocation proof (`anoncreds.non_revocation_missing`).
+ */
 export function resolveRevocation(
   ctx: CheckContext,
   credDefs: readonly CredentialDefinition[],
   defs: Map<string, RevocationRegistryDefinition>,
   registries: Map<string, Map<number, string>>,
   override: NonRevokedIntervalOverride | undefined,
+  requireWhenRevocable = true,
 ): (NonRevocationVerifyInput | undefined)[] {
   return ctx.presentation.identifiers.map((id, index) => {
     const credDef = credDefs[index]!
@@ -62,6 +73,17 @@ export function resolveRevocation(
     if (!hasProof) {
       const asked = credDef.value.revocation != null && revRegId !== null && intervalFor(ctx, index, revRegId, override)
       if (asked) reject('anoncreds.proof_invalid', 'non-revocation proof missing', { index })
+      // anoncreds-rs applies the request's global interval only to a credential that names a registry, so a holder
+      // could drop rev_reg_id (and the proof) from a revoked credential's identifier and still be accepted
+      if (requireWhenRevocable && credDef.value.revocation != null && nonRevocationAsked(ctx, index)) {
+        reject(
+          'anoncreds.non_revocation_missing',
+          'a non-revoked interval applies to a revocable credential without a non-revocation proof',
+          {
+            index,
+          },
+        )
+      }
       return undefined
     }
     if (revRegId === null || id.timestamp == null || credDef.value.revocation == null) {

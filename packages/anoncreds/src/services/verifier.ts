@@ -48,6 +48,14 @@ export interface VerifyPresentationOptions {
    * for credentials from issuers that used their own encodings; the encoded values are still checked against the proof.
    */
   readonly checkRawEncoding?: boolean
+  /**
+   * Require a non-revocation proof (and a `rev_reg_id`) for every credential whose definition has revocation keys
+   * and to which a non-revoked interval applies — the referents' own or the request's global one (default true).
+   * anoncreds-rs applies the global interval only to credentials that name a registry, so a holder of a revoked
+   * credential could drop `rev_reg_id` and the proof. Turn off only to accept credentials issued without
+   * revocation under a revocable credential definition.
+   */
+  readonly requireNonRevocationWhenRevocable?: boolean
 }
 
 export type VerifyPresentationResult =
@@ -71,6 +79,7 @@ const REJECTIONS: ReadonlySet<AnonCredsErrorCode> = new Set<AnonCredsErrorCode>(
   'anoncreds.restriction_unsatisfied',
   'anoncreds.predicate_mismatch',
   'anoncreds.timestamp_invalid',
+  'anoncreds.non_revocation_missing',
 ])
 
 function parseMap<T>(map: Readonly<Record<string, unknown>>, parse: (v: unknown) => T): Map<string, T> {
@@ -216,7 +225,14 @@ export function verifyPresentation(
     checkSubProofShapes(ctx)
     const credDefs = subProofs.map((s) => s.credDef)
     checkTimestamps(ctx, credDefs, options)
-    const revocation = resolveRevocation(ctx, credDefs, revRegDefs, registries, options.nonRevokedIntervalOverride)
+    const revocation = resolveRevocation(
+      ctx,
+      credDefs,
+      revRegDefs,
+      registries,
+      options.nonRevokedIntervalOverride,
+      options.requireNonRevocationWhenRevocable ?? true,
+    )
     verifyProof(p, req, subProofs, revocation)
     return { valid: true }
   } catch (e) {
