@@ -9,6 +9,7 @@ import { AuditError, type AuditReport, auditBatch } from '@bonafide/audit'
 import type { Clock, Fetcher, JsonObject } from '@bonafide/core'
 import { signCompactJws } from '@bonafide/jose'
 import { createLocalSigner, exportPublicJwk, generateKeyObject, jwkThumbprint, type PublicJwk, type Signer } from '@bonafide/keys'
+import { decodeSdJwt } from '@bonafide/sd-jwt'
 import { z } from 'zod'
 import type { ConfigurationService } from './configurations.js'
 import { issuesOf } from './configurations.js'
@@ -248,10 +249,8 @@ function codeOf(offerUri: string): string {
   return String(o.grants?.[PRE]?.['pre-authorized_code'])
 }
 
-/** The thumbprint of an SD-JWT VC's cnf.jwk (the holder key it was bound to). */
+/** The thumbprint of an SD-JWT VC's cnf.jwk (the holder key it was bound to), read with the sd-jwt package's decoder. */
 function cnfThumbprint(sdJwt: string): string {
-  const payload = JSON.parse(Buffer.from(sdJwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
-    cnf?: { jwk?: PublicJwk }
-  }
-  return payload.cnf?.jwk ? jwkThumbprint(payload.cnf.jwk) : ''
+  const cnf = decodeSdJwt(sdJwt).jwt.payload.cnf as { jwk?: PublicJwk } | undefined
+  return cnf?.jwk ? jwkThumbprint(cnf.jwk) : ''
 }
